@@ -1,0 +1,259 @@
+"""The typed objects that flow between pipeline stages.
+
+ingest  -> RawDocument (blocks with provenance)
+layout  -> Layout (table grids + narrative blocks)
+extract -> Document (metadata, tables found, facts)
+rules   -> CheckResult (findings)
+
+Everything here is a plain dataclass; no stage imports another stage's internals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+# --------------------------------------------------------------------------- provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where something was read: 1-based line (text sources) and/or page, box, sheet cell."""
+
+    line: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    ref: str | None = None  # e.g. "Sheet1!C7" or "table 3, row 4" for DOCX/XLSX/HTML
+
+    def describe(self) -> str:
+        parts = []
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+        if self.ref:
+            parts.append(self.ref)
+        return " ".join(parts) or "位置未知"
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    prov: Provenance
+
+
+@dataclass(slots=True)
+class Block:
+    """One line of the source, split into cells.
+
+    A converter-text line with tabs, a PDF table row rebuilt from geometry, a DOCX/XLSX/HTML
+    table row: ``kind == "row"`` with one cell per column (empty strings for empty cells).
+    A line of prose or a heading: ``kind == "text"`` with a single cell.
+    """
+
+    kind: Literal["row", "text"]
+    cells: list[Cell]
+    prov: Provenance
+
+    @property
+    def text(self) -> str:
+        return "\t".join(c.text for c in self.cells)
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """What an ingest reader hands to layout."""
+
+    source: str
+    format: str  # "text", "pdf", "docx", "xlsx", "html"
+    blocks: list[Block]
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass(slots=True)
+class Grid:
+    """A table as printed: the lines around it and its body rows."""
+
+    title: str | None
+    number: str | None  # e.g. "公开07表"
+    unit: str | None  # e.g. "万元", "元"
+    head: list[Block]  # header rows (column titles, 栏次)
+    rows: list[Block]  # body rows
+    notes: list[str]  # 注：… / 说明：… lines following the table
+    prov: Provenance  # where the table (its title, or first row) starts
+    fragment: bool = False  # title/header lost in extraction
+
+
+@dataclass(slots=True)
+class Layout:
+    source: str
+    format: str
+    pages: int | None
+    grids: list[Grid]
+    text: list[Block]  # all non-table blocks in order (narrative, headings, TOC)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- extract
+
+TABLE_IDS: tuple[str, ...] = (
+    "income_expense_summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "gpb_expenditure",
+    "gpb_basic",
+    "gov_fund",
+    "soe_capital",
+    "three_public",
+    "disclosure_stats",
+)
+
+# The nine tables every department must publish (disclosure_stats is regional).
+STANDARD_TABLES: tuple[str, ...] = TABLE_IDS[:9]
+
+TABLE_NAMES_ZH: dict[str, str] = {
+    "income_expense_summary": "收入支出决算总表",
+    "income": "收入决算表",
+    "expenditure": "支出决算表",
+    "fiscal_summary": "财政拨款收入支出决算总表",
+    "gpb_expenditure": "一般公共预算财政拨款支出决算表",
+    "gpb_basic": "一般公共预算财政拨款基本支出决算表",
+    "gov_fund": "政府性基金预算财政拨款收入支出决算表",
+    "soe_capital": "国有资本经营预算财政拨款支出决算表",
+    "three_public": "财政拨款“三公”经费支出决算表",
+    "disclosure_stats": "部门决算公开相关信息统计表",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One printed table cell (facts contract v1)."""
+
+    table: str
+    row: str
+    column: str
+    value: Decimal  # in 万元 for amounts (converted if the table printed 元)
+    raw: str  # the cell text as printed
+    prov: Provenance
+    label: str = ""  # the row's printed name (科目名称 / 项目), for reports
+
+    @property
+    def value_str(self) -> str:
+        return format_decimal(self.value)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.table, self.row, self.column)
+
+
+def format_decimal(value: Decimal) -> str:
+    """Decimal as a plain string, never in exponent notation."""
+    s = format(value, "f")
+    return "0" if s in ("-0", "-0.0") else s
+
+
+@dataclass(slots=True)
+class TableInfo:
+    """A table found in the document."""
+
+    id: str
+    title: str | None  # printed title (None when lost in extraction)
+    number: str | None  # printed number, e.g. "公开09表"
+    unit: str | None
+    prov: Provenance
+    empty: bool = False  # printed with no data (only a 合计 row and/or a note)
+    fragment: bool = False  # recognised from a fragment (title/header lost)
+    notes: list[str] = field(default_factory=list)
+    row_labels: dict[str, str] = field(default_factory=dict)  # row key -> printed name
+    layout: str | None = None  # e.g. "vertical"/"horizontal" for three_public
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed disclosure: metadata, the tables found, and their facts."""
+
+    source: str
+    format: str
+    department: str | None
+    year: int | None
+    unit: str
+    tables: list[TableInfo]
+    facts: list[Fact]
+    pages: int | None = None
+    toc: list[str] = field(default_factory=list)  # table titles named in the table of contents
+    text: list[Block] = field(default_factory=list)  # narrative blocks, for the narrative stage
+    unreadable: list[str] = field(default_factory=list)  # what could not be read, and why
+    warnings: list[str] = field(default_factory=list)
+
+    def table(self, table_id: str) -> TableInfo | None:
+        for t in self.tables:
+            if t.id == table_id:
+                return t
+        return None
+
+    def facts_of(self, table_id: str) -> list[Fact]:
+        return [f for f in self.facts if f.table == table_id]
+
+    def index(self) -> dict[tuple[str, str, str], Fact]:
+        return {f.key: f for f in self.facts}
+
+
+# --------------------------------------------------------------------------- rules
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class CellRef:
+    """A printed cell that takes part in a finding."""
+
+    table: str
+    row: str
+    column: str
+    value: str  # as printed ("" for a missing cell, treated as zero)
+    page: int | None = None
+    line: int | None = None
+    label: str = ""
+
+    @classmethod
+    def of(cls, fact: Fact) -> "CellRef":
+        return cls(
+            fact.table, fact.row, fact.column, fact.raw, fact.prov.page, fact.prov.line, fact.label
+        )
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    title: str
+    message: str
+    tables: list[str]
+    cells: list[CellRef] = field(default_factory=list)
+    expected: str | None = None
+    printed: str | None = None
+    difference: str | None = None
+    family: str = ""
+
+
+@dataclass(slots=True)
+class CheckResult:
+    document: Document
+    findings: list[Finding]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)

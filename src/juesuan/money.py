@@ -1,0 +1,135 @@
+"""Printed amounts: parsing, and the one place where rounding tolerance is decided.
+
+Every printed value v with d decimals stands for the interval [v - h, v + h], h = 0.5 * 10**-d
+(XBRL Calculations 1.1 semantics). An identity ``printed == Σ terms`` holds when the interval of
+the computed side and the interval of the printed side intersect; a non-zero difference inside
+that band is a rounding note, outside it an inconsistency. The band grows with the number of
+printed terms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Literal
+
+ZERO = Decimal(0)
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "0123456789.,-+%")
+# dashes printed for "zero" or "not applicable"
+_DASHES = {"-", "—", "——", "–", "－", "―", "─", "--", "---", "———"}
+_AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def clean_amount_text(text: str) -> str:
+    """Remove what is not part of a number: spaces, thousands separators, full-width forms."""
+    s = text.translate(_FULLWIDTH).strip()
+    s = s.replace(",", "").replace(" ", "").replace("\u3000", "").replace("\u00a0", "")
+    return s
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """The value of a printed amount cell.
+
+    Returns None for a blank cell (no fact), Decimal(0) for a printed dash, and raises
+    ValueError for text that is not an amount.
+    """
+    s = clean_amount_text(text)
+    if s == "":
+        return None
+    if s in _DASHES:
+        return ZERO
+    if s.startswith("(") and s.endswith(")"):  # accounting negative
+        s = "-" + s[1:-1]
+    if not _AMOUNT_RE.match(s):
+        raise ValueError(f"not an amount: {text!r}")
+    try:
+        return Decimal(s)
+    except InvalidOperation as exc:  # pragma: no cover - regex guards this
+        raise ValueError(f"not an amount: {text!r}") from exc
+
+
+def is_amount(text: str) -> bool:
+    try:
+        return parse_amount(text) is not None
+    except ValueError:
+        return False
+
+
+def half_unit(value: Decimal) -> Decimal:
+    """Half of the last printed digit's unit: 0.005 for '12.34', 0.5 for '12'."""
+    exp = value.as_tuple().exponent
+    if not isinstance(exp, int):  # NaN/Infinity never come from parse_amount
+        return ZERO
+    return Decimal(5).scaleb(exp - 1)
+
+
+Outcome = Literal["exact", "rounding", "mismatch"]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The result of comparing a printed value with a value computed from printed terms."""
+
+    outcome: Outcome
+    expected: Decimal  # the computed side
+    printed: Decimal
+    difference: Decimal  # printed - expected
+    tolerance: Decimal  # the half-width of the band used
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != "mismatch"
+
+
+def compare(
+    printed: Decimal,
+    terms: Iterable[tuple[int, Decimal]],
+    *,
+    unit: Decimal | None = None,
+) -> Comparison:
+    """Compare ``printed`` with ``Σ sign * value`` over ``terms`` (sign is +1 or -1).
+
+    Missing cells should be passed as Decimal(0) with the table's precision (they were printed
+    blank, so they carry no rounding of their own: callers may leave them out). ``unit`` forces
+    the per-value half-unit (e.g. Decimal("0.005")) when the printed precision is unknown.
+    """
+    expected = ZERO
+    tol = half_unit(printed) if unit is None else unit
+    for sign, value in terms:
+        expected += value if sign > 0 else -value
+        tol += half_unit(value) if unit is None else unit
+    return _judge(printed, expected, tol)
+
+
+def compare_ge(larger: Decimal, smaller: Decimal) -> Comparison:
+    """``larger >= smaller`` under interval semantics (holds if the intervals allow it)."""
+    tol = half_unit(larger) + half_unit(smaller)
+    diff = larger - smaller
+    if diff >= 0:
+        outcome: Outcome = "exact"
+    elif -diff <= tol:
+        outcome = "rounding"
+    else:
+        outcome = "mismatch"
+    return Comparison(outcome, smaller, larger, diff, tol)
+
+
+def _judge(printed: Decimal, expected: Decimal, tol: Decimal) -> Comparison:
+    diff = printed - expected
+    if diff == 0:
+        outcome: Outcome = "exact"
+    elif abs(diff) <= tol:
+        outcome = "rounding"
+    else:
+        outcome = "mismatch"
+    return Comparison(outcome, expected, printed, diff, tol)
+
+
+def fmt(value: Decimal | None, places: int = 2) -> str:
+    """Format an amount for messages: fixed decimals, no exponent."""
+    if value is None:
+        return ""
+    q = Decimal(1).scaleb(-places)
+    return format(value.quantize(q), "f")

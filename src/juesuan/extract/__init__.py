@@ -1,0 +1,159 @@
+"""Extract: table grids → canonical facts and document metadata (facts contract v1)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Block, Document, Fact, Grid, Layout, TableInfo, TABLE_IDS
+from . import tables as T
+from .identify import identify_note, identify_structure, identify_title
+
+_DEPT = re.compile(r"^(?:部门|单位|部门名称|单位名称|预算单位|填报单位|编制单位)[:：]\s*(\S.*?)\s*(\d{4}\s*年度?)?$")
+_YEAR = re.compile(r"(20\d{2})\s*年度?(?:部门)?决算")
+_YEAR_LINE = re.compile(r"^(20\d{2})\s*年度?$")
+_ORG_END = re.compile(r"(局|委|院|中心|办|厅|部|会|所|站|队|馆|处|室|社|校|团|司|府|署|台|园|场|库|盟|联)$")
+_TOC_TRAIL = re.compile(r"[.…·．\s\d]+$")
+_LEADING_ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）、.．]\s*")
+
+
+def _department(blocks: list[Block]) -> str | None:
+    votes: Counter[str] = Counter()
+    for i, b in enumerate(blocks):
+        t = b.text.strip()
+        m = _DEPT.match(t)
+        if not m:
+            continue
+        name = m.group(1).strip()
+        if not _ORG_END.search(name) and i + 1 < len(blocks):
+            nxt = blocks[i + 1].text.strip()
+            if len(nxt) <= 20 and _ORG_END.search(nxt):
+                name += nxt
+        votes[name] += 1
+    if votes:
+        return votes.most_common(1)[0][0]
+    for b in blocks[:20]:  # cover: "XX局" then "2024年度部门决算"
+        t = b.text.strip()
+        if 4 <= len(t) <= 40 and _ORG_END.search(t) and "决算" not in t and "目录" not in t:
+            return t
+    return None
+
+
+def _year(blocks: list[Block]) -> int | None:
+    votes: Counter[int] = Counter()
+    for b in blocks:
+        t = b.text.replace(" ", "")
+        for m in _YEAR.finditer(t):
+            votes[int(m.group(1))] += 2
+        m2 = _YEAR_LINE.match(t)
+        if m2:
+            votes[int(m2.group(1))] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _toc(blocks: list[Block], first_table_line: int | None) -> list[str]:
+    """Table titles named before the first table (the 目录)."""
+    out: list[str] = []
+    for b in blocks:
+        line = b.prov.line or 0
+        if first_table_line is not None and line >= first_table_line:
+            break
+        t = b.cells[0].text.strip() if b.cells else ""
+        t = _LEADING_ORDINAL.sub("", _TOC_TRAIL.sub("", t))
+        if identify_title(t) and t not in out and len(t) <= 40:
+            out.append(t)
+    return out
+
+
+def _identify(grid: Grid) -> str | None:
+    if grid.title:
+        tid = identify_title(grid.title)
+        if tid:
+            return tid
+        if "自评" in grid.title or "绩效" in grid.title:
+            return None
+    return identify_note(grid.notes) or (identify_structure(grid) if grid.fragment else None)
+
+
+def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
+    """Facts and metadata from a layout. ``blocks`` (all ingest blocks) feed the metadata."""
+    all_blocks = blocks if blocks is not None else layout.text
+    meta_blocks = [b for b in all_blocks if b.kind == "text"] + [
+        g_row for g in layout.grids for g_row in g.rows[:1]
+    ]
+    year = _year([b for b in all_blocks if b.kind == "text"])
+    department = _department([b for b in all_blocks if b.kind == "text"])
+    del meta_blocks
+    tables: list[TableInfo] = []
+    facts: list[Fact] = []
+    warnings = list(layout.warnings)
+    unreadable: list[str] = []
+    seen: set[str] = set()
+    for grid in layout.grids:
+        tid = _identify(grid)
+        if tid is None:
+            continue
+        if tid in seen:
+            warnings.append(f"{tid}: 重复出现的表格（{grid.prov.describe()}），已忽略")
+            continue
+        try:
+            got = _read(tid, grid, year)
+        except Exception as exc:  # one unreadable table must not lose the others
+            unreadable.append(f"{tid}（{grid.title or '标题缺失'}，{grid.prov.describe()}）：{exc}")
+            continue
+        seen.add(tid)
+        info = TableInfo(
+            id=tid,
+            title=grid.title,
+            number=grid.number,
+            unit=grid.unit,
+            prov=grid.prov,
+            empty=all(f.value == 0 for f in got.facts),
+            fragment=grid.fragment,
+            notes=list(grid.notes),
+            row_labels=got.row_labels,
+            layout=got.layout,
+        )
+        if not got.facts and not _looks_empty(grid):
+            unreadable.append(f"{tid}（{grid.title or '标题缺失'}，{grid.prov.describe()}）：未读出任何数值")
+        tables.append(info)
+        facts.extend(got.facts)
+        warnings.extend(got.warnings)
+    tables.sort(key=lambda t: TABLE_IDS.index(t.id))
+    first_line = min((t.prov.line for t in tables if t.prov.line), default=None)
+    return Document(
+        source=layout.source,
+        format=layout.format,
+        department=department,
+        year=year,
+        unit="万元",
+        tables=tables,
+        facts=facts,
+        pages=layout.pages,
+        toc=_toc(all_blocks, first_line),
+        text=[b for b in layout.text if b.kind == "text"],
+        unreadable=unreadable,
+        warnings=warnings,
+    )
+
+
+def _looks_empty(grid: Grid) -> bool:
+    notes = "".join(grid.notes)
+    return "无数据" in notes or "为空" in notes or "没有" in notes or len(grid.rows) <= 5
+
+
+def _read(tid: str, grid: Grid, year: int | None) -> T.Extracted:
+    if tid in T.CODED_COLUMNS:
+        return T.read_coded(tid, grid)
+    if tid in ("income_expense_summary", "fiscal_summary"):
+        return T.read_two_sided(tid, grid, year)
+    if tid == "gpb_basic":
+        return T.read_gpb_basic(tid, grid, year)
+    if tid == "three_public":
+        return T.read_three_public(tid, grid)
+    if tid == "disclosure_stats":
+        return T.read_disclosure_stats(tid, grid)
+    raise ValueError(f"no reader for {tid}")  # pragma: no cover
+
+
+__all__ = ["extract"]

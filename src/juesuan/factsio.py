@@ -1,0 +1,78 @@
+"""The facts contract's output forms: JSON (document → tables → facts) and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from .model import Document, Fact, TableInfo
+
+CSV_HEADER = ("table", "row", "column", "value", "line", "page", "raw", "label")
+
+
+def fact_dict(f: Fact) -> dict[str, Any]:
+    return {
+        "table": f.table,
+        "row": f.row,
+        "column": f.column,
+        "value": f.value_str,
+        "line": f.prov.line,
+        "page": f.prov.page,
+        "raw": f.raw,
+        "label": f.label,
+    }
+
+
+def table_dict(t: TableInfo, facts: list[Fact]) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "title": t.title,
+        "number": t.number,
+        "unit": t.unit,
+        "line": t.prov.line,
+        "page": t.prov.page,
+        "empty": t.empty,
+        "fragment": t.fragment,
+        "layout": t.layout,
+        "notes": t.notes,
+        "facts": [fact_dict(f) for f in facts],
+    }
+
+
+def document_meta(doc: Document) -> dict[str, Any]:
+    return {
+        "source": doc.source,
+        "format": doc.format,
+        "department": doc.department,
+        "year": doc.year,
+        "unit": doc.unit,
+        "pages": doc.pages,
+        "tables": [
+            {"id": t.id, "title": t.title, "number": t.number, "line": t.prov.line, "page": t.prov.page}
+            for t in doc.tables
+        ],
+        "toc": doc.toc,
+        "unreadable": doc.unreadable,
+        "warnings": doc.warnings,
+    }
+
+
+def to_json_dict(doc: Document) -> dict[str, Any]:
+    by_table: dict[str, list[Fact]] = {}
+    for f in doc.facts:
+        by_table.setdefault(f.table, []).append(f)
+    return {
+        "document": document_meta(doc),
+        "tables": [table_dict(t, by_table.get(t.id, [])) for t in doc.tables],
+    }
+
+
+def to_csv(doc: Document) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_HEADER)
+    for f in doc.facts:
+        d = fact_dict(f)
+        w.writerow(["" if d[k] is None else d[k] for k in CSV_HEADER])
+    return buf.getvalue()

@@ -1,0 +1,24 @@
+"""The whole read path: file → blocks → grids → facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .extract import extract
+from .ingest import InputError, read_raw
+from .layout import build_layout
+from .model import Document
+
+
+def read_document(path: str | Path, *, require_tables: bool = True) -> Document:
+    """Parse a disclosure into a :class:`Document`.
+
+    Raises :class:`InputError` when the file is unusable or (with ``require_tables``) holds no
+    recognisable standard table.
+    """
+    raw = read_raw(path)
+    layout = build_layout(raw)
+    doc = extract(layout, raw.blocks)
+    if require_tables and not doc.tables:
+        raise InputError(f"{Path(path).name}: 未找到可识别的决算表格 (no recognisable table)")
+    return doc

@@ -1,0 +1,42 @@
+# Everything installs itself into .venv on first use; every target is idempotent.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SAMPLE := examples/henan-anyang-beiguan-hrss-2024.txt
+
+.PHONY: setup demo test system-deps bench docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian packages the tests use (headless Chromium for the browser tests). Needs root;
+# without it the browser tests skip with a reason.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# The main job on the bundled sample: check it, print the findings, write the reports.
+demo: setup
+	$(VENV)/bin/juesuan check $(SAMPLE) --fail-on never
+	$(VENV)/bin/juesuan check $(SAMPLE) --format html -o out/report.html --fail-on never
+	$(VENV)/bin/juesuan check $(SAMPLE) --format xlsx -o out/report.xlsx --fail-on never
+	$(VENV)/bin/juesuan parse $(SAMPLE) --format csv -o out/facts.csv
+
+test: setup system-deps
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) benchmarks/bench_parse.py
+
+docs: setup
+	$(PY) tools/gen_rules_doc.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

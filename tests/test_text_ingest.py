@@ -1,0 +1,152 @@
+"""Converter-text quirks, amount parsing, and bad input (one clear line, exit code 2)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from juesuan.ingest.errors import InputError
+from juesuan.ingest.text import blocks_from_text, clean_line, decode
+from juesuan.money import parse_amount
+
+# ------------------------------------------------------------------ cleaning
+
+
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("<b>收入决算表</b>", "收入决算表"),
+        ("完成率$\\geq 90\\%$", "完成率≥ 90%"),
+        ("$\\leq$5%", "≤5%"),
+        ("a<br/>b", "ab"),
+        ("\u3000 合计 ", "合计"),
+    ],
+)
+def test_clean_line(raw, clean):
+    assert clean_line(raw) == clean
+
+
+def test_blocks_drop_watermarks_headings_and_keep_line_numbers():
+    text = "仅供内部审核\n\n## 收入决算表\n合计\t\t1.00\n- 一、收入支出决算总表\n"
+    blocks = blocks_from_text(text)
+    assert [b.text for b in blocks] == ["收入决算表", "合计\t\t1.00", "一、收入支出决算总表"]
+    assert [b.prov.line for b in blocks] == [3, 4, 5]
+    assert [b.kind for b in blocks] == ["text", "row", "text"]
+
+
+# ------------------------------------------------------------------ amounts
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("21,302.34", "21302.34"),
+        ("2972. 73", "2972.73"),
+        ("0.00", "0.00"),
+        ("-3.5", "-3.5"),
+        ("——", "0"),
+        ("-", "0"),
+        ("—", "0"),
+        ("１２３．４５", "123.45"),
+        ("12", "12"),
+    ],
+)
+def test_parse_amount(text, value):
+    assert parse_amount(text) == Decimal(value)
+    assert str(parse_amount(text)) == value
+
+
+@pytest.mark.parametrize("text", ["", "  ", "\u3000"])
+def test_blank_is_no_value(text):
+    assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize("text", ["abc", "12.3.4", "合计", "1e5"])
+def test_not_an_amount(text):
+    with pytest.raises(ValueError):
+        parse_amount(text)
+
+
+@given(
+    st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["plain", "thousands", "space"]),
+)
+def test_amount_round_trip(value, style):
+    s = format(value, "f")
+    if style == "thousands":
+        s = format(value, ",.2f")
+    elif style == "space" and "." in s:
+        whole, frac = s.split(".")
+        s = f"{whole}. {frac}"
+    assert parse_amount(s) == value
+
+
+# ------------------------------------------------------------------ encodings
+
+
+def test_gb18030_text_is_decoded():
+    text = "收入决算表\n合计\t\t1.00\n"
+    assert decode(text.encode("gb18030"), "x") == text
+    assert decode(text.encode("gbk"), "x") == text
+    assert decode(b"\xef\xbb\xbf" + text.encode("utf-8"), "x") == text
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\n", b"\x00\x01\x02binary\x00" * 20])
+def test_unusable_bytes_raise_input_error(data):
+    with pytest.raises(InputError):
+        decode(data, "x")
+
+
+# ------------------------------------------------------------------ CLI on bad input
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "juesuan.cli", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    "name, content, needle",
+    [
+        ("empty.txt", b"", "空"),
+        ("binary.txt", bytes(range(256)) * 8, "不是文本"),
+        ("notable.txt", "第一部分 概况\n本部门职责是……\n".encode("gb18030"), "未找到可识别的决算表格"),
+        ("fake.pdf", b"this is not a pdf", "fake.pdf"),
+    ],
+)
+def test_cli_bad_input_one_line_exit_2(tmp_path, name, content, needle):
+    path = tmp_path / name
+    path.write_bytes(content)
+    proc = run_cli("parse", str(path))
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and needle in lines[0], proc.stderr
+
+
+def test_cli_missing_file(tmp_path):
+    proc = run_cli("parse", str(tmp_path / "nope.txt"))
+    assert proc.returncode == 2 and "不存在" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_gbk_document_parses(tmp_path):
+    text = (
+        "收入决算表\n公开02表\n金额单位：万元\n"
+        "项目\t\t本年收入合计\t财政拨款收入\t上级补助收入\t事业收入\t经营收入\t附属单位上缴收入\t其他收入\n"
+        "合计\t\t10.00\t10.00\t\t\t\t\t\n"
+        "208\t社会保障和就业支出\t10.00\t10.00\t\t\t\t\t\n"
+        "注：本表反映部门本年度取得的各项收入情况。\n"
+    )
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(text.encode("gbk"))
+    proc = run_cli("parse", str(path), "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    rows = proc.stdout.splitlines()
+    assert rows[0].startswith("table,row,column,value")
+    assert "income,208,fiscal,10.00,6" in proc.stdout

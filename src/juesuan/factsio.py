@@ -8,7 +8,7 @@ from typing import Any
 
 from .model import Document, Fact, TableInfo
 
-CSV_HEADER = ("table", "row", "column", "value", "line", "page", "raw", "label")
+CSV_HEADER = ("table", "row", "column", "value", "line", "page", "raw", "label", "project")
 
 
 def fact_dict(f: Fact) -> dict[str, Any]:
@@ -21,6 +21,7 @@ def fact_dict(f: Fact) -> dict[str, Any]:
         "page": f.prov.page,
         "raw": f.raw,
         "label": f.label,
+        "project": f.project,
     }
 
 

@@ -149,6 +149,7 @@ class Fact:
     raw: str  # the cell text as printed
     prov: Provenance
     label: str = ""  # the row's printed name (科目名称 / 项目), for reports
+    project: str = ""  # perf_* tables only: which self-evaluation (project name) the fact is from
 
     @property
     def value_str(self) -> str:
@@ -195,6 +196,7 @@ class Document:
     pages: int | None = None
     toc: list[str] = field(default_factory=list)  # table titles named in the table of contents
     text: list[Block] = field(default_factory=list)  # narrative blocks, for the narrative stage
+    claims: list["Claim"] = field(default_factory=list)  # quantitative statements of the narrative
     unreadable: list[str] = field(default_factory=list)  # what could not be read, and why
     warnings: list[str] = field(default_factory=list)
 
@@ -208,7 +210,40 @@ class Document:
         return [f for f in self.facts if f.table == table_id]
 
     def index(self) -> dict[tuple[str, str, str], Fact]:
-        return {f.key: f for f in self.facts}
+        """Facts of the standard tables by (table, row, column)."""
+        return {f.key: f for f in self.facts if not f.project}
+
+
+ClaimKind = Literal[
+    "amount", "share", "change_amount", "change_pct", "completion_pct", "count", "other_pct"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A figure the narrative states (情况说明): what it is about, what kind, and where."""
+
+    subject: str  # canonical subject, e.g. "收入总计", "财政拨款收入", "expense.208", "三公.公务接待费"
+    kind: ClaimKind
+    value: Decimal  # as printed, without thousands separators (sign from 增加/减少 kept apart)
+    raw: str  # the number as printed
+    unit: str  # "万元", "元", "%", "辆", "人次", "个", …
+    text: str  # the sentence it was read from
+    prov: Provenance
+    direction: str | None = None  # "increase" | "decrease" | "flat" for change claims
+    whole: str | None = None  # for shares: the subject of the whole (占…的)
+    fact: tuple[str, str, str] | None = None  # the (table, row, column) it restates, once linked
+
+    @property
+    def value_wan(self) -> Decimal | None:
+        """Amounts in 万元 (None for percentages and counts)."""
+        if self.unit == "万元":
+            return self.value
+        if self.unit == "元":
+            return self.value / 10000
+        if self.unit == "亿元":
+            return self.value * 10000
+        return None
 
 
 # --------------------------------------------------------------------------- rules

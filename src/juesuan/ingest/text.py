@@ -45,6 +45,8 @@ def _latex_to_text(m: re.Match[str]) -> str:
 
 def clean_line(text: str) -> str:
     """Strip converter artefacts from one cell or prose line."""
+    if not text:
+        return text
     if "<" in text:
         text = _HTML_TAG.sub("", text)
     if "$" in text:
@@ -75,20 +77,30 @@ def decode(data: bytes, source: str) -> str:
     return text
 
 
+def _cell_text(text: str) -> str:
+    s = text.strip()
+    if "<" in s or "$" in s or "\u3000" in s or "\xa0" in s:
+        return clean_line(s)
+    return s
+
+
 def blocks_from_text(text: str) -> list[Block]:
     blocks: list[Block] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+        if not line or line.isspace():
             continue
         prov = Provenance(line=lineno)
         if "\t" in line:
-            cells = [Cell(clean_line(c), prov) for c in line.split("\t")]
-            # drop trailing empty cells that some exporters add to prose lines
-            if sum(1 for c in cells if c.text) <= 1 and len(cells[0].text) > 40:
-                blocks.append(Block("text", [Cell(cells[0].text, prov)], prov))
+            empty = Cell("", prov)  # most cells of wide tables are empty: share one
+            texts = [_cell_text(c) if c else "" for c in line.split("\t")]
+            filled = [t for t in texts if t]
+            if not filled:
                 continue
-            if not any(c.text for c in cells):
+            if len(filled) == 1 and texts[0] and len(texts[0]) > 40:
+                # prose that the exporter padded with tabs
+                blocks.append(Block("text", [Cell(texts[0], prov)], prov))
                 continue
+            cells = [Cell(t, prov) if t else empty for t in texts]
             blocks.append(Block("row", cells, prov))
             continue
         s = _MD_HEADING.sub("", line)

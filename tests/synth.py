@@ -152,7 +152,15 @@ def gpb_basic(rnd: random.Random, doc: Doc, number: int) -> None:
 def three_public(rnd: random.Random, doc: Doc, number: int) -> None:
     keys = ["total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"]
     preamble(rnd, doc, "three_public", number)
-    if rnd.random() < 0.5:
+    style = rnd.random()
+    if style < 0.2:  # Shanghai: one row, 预算数/决算数 interleaved per item
+        doc.lines.append("\t".join(["合计", "", "因公出国（境）费", "", "公务用车购置及运行费", "", "", "", "", "", "公务接待费", ""]))
+        doc.lines.append("\t".join(["预算数", "决算数"] * 6))
+        values: list[str] = []
+        for k in keys:
+            values += [cell(rnd, doc, ("three_public", k, "budget")), cell(rnd, doc, ("three_public", k, "final"))]
+        doc.lines.append("\t".join(values))
+    elif style < 0.6:
         labels = ["合计", "1、因公出国（境）费", "2、公务用车购置及运行费", "其中：（1）公务用车购置费", "（2）公务用车运行维护费", "3、公务接待费"]
         doc.lines.append("项目\t预算数\t决算数")
         for key, label in zip(keys, labels):

@@ -388,9 +388,15 @@ def read_three_public(table: str, grid: Grid) -> Extracted:
     data = [r for r in rows if not _is_column_numbers([c.text.strip() for c in r.cells])]
     data = [r for r in data if any(_is_amount_cell(c.text) for c in r.cells)]
     header_text = "".join(c.text for r in rows for c in r.cells)
+    interleaved = any(_alternates_budget_final(r) for r in rows)
     for row in data[-1:]:
         cells = row.cells
         n = len(cells)
+        if interleaved and n >= 12:  # 合计(预算 决算) 因公出国(预算 决算) …
+            for i, key in enumerate(L.THREE_PUBLIC_COLUMNS):
+                b.add(key, "budget", cells[2 * i], _THREE_LABELS[key])
+                b.add(key, "final", cells[2 * i + 1], _THREE_LABELS[key])
+            continue
         if n >= 12:
             groups = [("budget", cells[0:6]), ("final", cells[6:12])]
         elif "预算" in header_text and "决算" not in header_text:
@@ -401,6 +407,11 @@ def read_three_public(table: str, grid: Grid) -> Extracted:
             for key, cell in zip(L.THREE_PUBLIC_COLUMNS, group):
                 b.add(key, col, cell, _THREE_LABELS[key])
     return b.out
+
+
+def _alternates_budget_final(row: Block) -> bool:
+    t = [c.text.replace(" ", "") for c in row.cells if c.text.strip()]
+    return len(t) >= 4 and all(s == ("预算数" if i % 2 == 0 else "决算数") for i, s in enumerate(t))
 
 
 _THREE_LABELS = {

@@ -1,0 +1,405 @@
+"""What every report format shares: Chinese names, ordering, cell ids, value formatting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from juesuan.model import (
+    SEVERITY_ORDER,
+    STANDARD_TABLES,
+    TABLE_IDS,
+    TABLE_NAMES_ZH,
+    CellRef,
+    CheckResult,
+    Document,
+    Fact,
+    Finding,
+)
+
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+
+SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+
+# Column headers for every column key of facts.md.
+COLUMN_NAMES_ZH: dict[str, str] = {
+    "amount": "金额",
+    "total": "合计",
+    "fiscal": "财政拨款收入",
+    "upper_subsidy": "上级补助收入",
+    "operating": "事业收入",
+    "business": "经营收入",
+    "affiliate_remit": "附属单位上缴收入",
+    "other": "其他收入",
+    "basic": "基本支出",
+    "project": "项目支出",
+    "remit_upper": "上缴上级支出",
+    "affiliate_subsidy": "对附属单位补助支出",
+    "gpb": "一般公共预算财政拨款",
+    "gov_fund": "政府性基金预算财政拨款",
+    "soe_capital": "国有资本经营预算财政拨款",
+    "opening_balance": "年初结转和结余",
+    "income": "本年收入",
+    "expense_total": "本年支出合计",
+    "expense_basic": "基本支出",
+    "expense_project": "项目支出",
+    "closing_balance": "年末结转和结余",
+    "budget": "预算数",
+    "final": "决算数",
+    "value": "数值",
+}
+
+# Where one key means something else in one table.
+_COLUMN_NAMES_BY_TABLE: dict[tuple[str, str], str] = {
+    ("expenditure", "business"): "经营支出",
+}
+
+# Canonical column order per table (facts.md); unknown columns follow in order of appearance.
+COLUMN_ORDER: dict[str, tuple[str, ...]] = {
+    "income_expense_summary": ("amount",),
+    "fiscal_summary": ("amount", "total", "gpb", "gov_fund", "soe_capital"),
+    "income": (
+        "total",
+        "fiscal",
+        "upper_subsidy",
+        "operating",
+        "business",
+        "affiliate_remit",
+        "other",
+    ),
+    "expenditure": ("total", "basic", "project", "remit_upper", "business", "affiliate_subsidy"),
+    "gpb_expenditure": ("total", "basic", "project"),
+    "soe_capital": ("total", "basic", "project"),
+    "gpb_basic": ("amount",),
+    "gov_fund": (
+        "opening_balance",
+        "income",
+        "expense_total",
+        "expense_basic",
+        "expense_project",
+        "closing_balance",
+    ),
+    "three_public": ("budget", "final"),
+    "disclosure_stats": ("value",),
+}
+
+# Fallback names for the non-code row keys of facts.md, used when the document gave no label.
+ROW_NAMES_ZH: dict[str, str] = {
+    "total": "合计",
+    "personnel_total": "人员经费合计",
+    "public_total": "公用经费合计",
+    "income.gpb": "一般公共预算财政拨款收入",
+    "income.gov_fund": "政府性基金预算财政拨款收入",
+    "income.soe_capital": "国有资本经营预算财政拨款收入",
+    "income.upper_subsidy": "上级补助收入",
+    "income.operating": "事业收入",
+    "income.business": "经营收入",
+    "income.affiliate_remit": "附属单位上缴收入",
+    "income.other": "其他收入",
+    "income.total": "本年收入合计",
+    "income.use_non_fiscal_balance": "使用非财政拨款结余",
+    "income.opening_balance": "年初结转和结余",
+    "income.opening_balance.gpb": "一般公共预算财政拨款(年初)",
+    "income.opening_balance.gov_fund": "政府性基金预算财政拨款(年初)",
+    "income.opening_balance.soe_capital": "国有资本经营预算财政拨款(年初)",
+    "income.grand_total": "收入总计",
+    "expense.total": "本年支出合计",
+    "expense.balance_distribution": "结余分配",
+    "expense.closing_balance": "年末结转和结余",
+    "expense.grand_total": "支出总计",
+    "overseas": "因公出国(境)费",
+    "vehicle": "公务用车购置及运行(维护)费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运行(维护)费",
+    "reception": "公务接待费",
+    "procurement.total": "政府采购合计",
+    "procurement.goods": "政府采购(货物)",
+    "procurement.works": "政府采购(工程)",
+    "procurement.services": "政府采购(服务)",
+    "running_cost.admin": "机关运行经费",
+    "running_cost.civil_servant_mgmt": "参照公务员法管理事业单位运行经费",
+    "vehicles.total": "车辆合计",
+    "vehicles.ministerial": "部级领导干部用车",
+    "vehicles.principal": "主要领导干部用车",
+    "vehicles.confidential": "机要通信用车",
+    "vehicles.emergency": "应急保障用车",
+    "vehicles.law_enforcement": "执法执勤用车",
+    "vehicles.special": "特种专业技术用车",
+    "vehicles.retiree": "离退休干部用车",
+    "vehicles.other": "其他用车",
+    "equipment_over_1m": "单价100万元以上设备",
+}
+
+
+def table_name(table_id: str) -> str:
+    return TABLE_NAMES_ZH.get(table_id, table_id)
+
+
+def column_name(table_id: str, column: str) -> str:
+    return _COLUMN_NAMES_BY_TABLE.get((table_id, column)) or COLUMN_NAMES_ZH.get(column, column)
+
+
+def severity_name(severity: str) -> str:
+    return SEVERITY_ZH.get(severity, severity)
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.get(severity, len(SEVERITY_ORDER))
+
+
+def worse(a: str, b: str) -> str:
+    return a if severity_rank(a) <= severity_rank(b) else b
+
+
+def ordered_findings(result: CheckResult) -> list[Finding]:
+    """Findings by severity (errors first), otherwise in the order the rules gave them."""
+    return sorted(result.findings, key=lambda f: severity_rank(f.severity))
+
+
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
+
+
+def cell_id(table: str, row: str, column: str) -> str:
+    """The HTML id of a table cell: ``cell-<table>-<row>-<column>``."""
+    return "cell-" + "-".join(_ID_UNSAFE.sub("_", part) for part in (table, row, column))
+
+
+def location(page: int | None, line: int | None) -> str:
+    parts = []
+    if page is not None:
+        parts.append(f"第{page}页")
+    if line is not None:
+        parts.append(f"第{line}行")
+    return " ".join(parts)
+
+
+def format_amount(value: Decimal) -> str:
+    """A value for display: thousands separators, the decimals as printed, never exponent."""
+    s = format(value, ",f")
+    return "0" if s in ("-0", "-0.0") else s
+
+
+def to_decimal(text: str | None) -> Decimal | None:
+    """A finding's expected/printed/difference string as a number, when it is one."""
+    if text is None:
+        return None
+    s = text.replace(",", "").replace(" ", "").strip()
+    if not s:
+        return None
+    try:
+        d = Decimal(s)
+    except InvalidOperation:
+        return None
+    return d if d.is_finite() else None
+
+
+def cell_value_text(cell: CellRef) -> str:
+    return cell.value if cell.value != "" else "（空）"
+
+
+def present_tables(doc: Document) -> list[str]:
+    return [t.id for t in doc.tables]
+
+
+def missing_standard_tables(doc: Document) -> list[str]:
+    found = {t.id for t in doc.tables}
+    return [t for t in STANDARD_TABLES if t not in found]
+
+
+# --------------------------------------------------------------------------- table grids
+
+
+@dataclass(slots=True)
+class GridCell:
+    table: str
+    row: str
+    column: str
+    fact: Fact | None  # None: a cell that a finding names but the document left blank
+    value: str  # shown text
+    severity: str | None = None  # worst severity of the findings naming it
+    findings: list[int] = field(default_factory=list)  # 1-based finding numbers
+
+    @property
+    def id(self) -> str:
+        return cell_id(self.table, self.row, self.column)
+
+
+@dataclass(slots=True)
+class GridRow:
+    key: str
+    label: str
+    cells: list[GridCell | None]
+
+    @property
+    def level(self) -> int:
+        """Indent of a coded row: 类 (3 digits) 0, 款 (5) 1, 项 (7) 2."""
+        return max(0, (len(self.key) - 3) // 2) if self.key.isdigit() else 0
+
+    @property
+    def is_total(self) -> bool:
+        return self.key == "total" or self.key.endswith(("_total", ".total", ".grand_total"))
+
+
+@dataclass(slots=True)
+class TableGrid:
+    id: str
+    name: str
+    title: str | None
+    number: str | None
+    unit: str | None
+    page: int | None
+    line: int | None
+    empty: bool
+    fragment: bool
+    found: bool  # False: only findings name it, the document has no such table
+    notes: list[str]
+    columns: list[str]
+    column_names: list[str]
+    rows: list[GridRow]
+
+
+def _merge_order(primary: list[str], secondary: list[str]) -> list[str]:
+    """``primary`` in order, with the keys only ``secondary`` has placed after their predecessor."""
+    out = list(primary)
+    seen = set(out)
+    prev: str | None = None
+    for key in secondary:
+        if key not in seen:
+            pos = out.index(prev) + 1 if prev is not None else 0
+            out.insert(pos, key)
+            seen.add(key)
+        prev = key
+    return out
+
+
+def finding_marks(findings: list[Finding]) -> dict[tuple[str, str, str], tuple[str, list[int]]]:
+    """For each cell named by a finding: its worst severity and the finding numbers (1-based)."""
+    marks: dict[tuple[str, str, str], tuple[str, list[int]]] = {}
+    for n, f in enumerate(findings, start=1):
+        for c in f.cells:
+            key = (c.table, c.row, c.column)
+            sev, nums = marks.get(key, (f.severity, []))
+            if n not in nums:
+                nums.append(n)
+            marks[key] = (worse(sev, f.severity), nums)
+    return marks
+
+
+def build_grids(result: CheckResult, findings: list[Finding] | None = None) -> list[TableGrid]:
+    """Every table of the document as rows × columns, with the cells findings name marked.
+
+    ``findings`` must be the list whose 1-based positions the report uses as finding numbers
+    (default: :func:`ordered_findings`). Tables and cells that findings name but the document
+    lacks are added, so that every cell link has a target.
+    """
+    doc = result.document
+    findings = ordered_findings(result) if findings is None else findings
+    marks = finding_marks(findings)
+    infos = {t.id: t for t in doc.tables}
+
+    table_ids = [t.id for t in doc.tables]
+    extra = {f.table for f in doc.facts} | {c.table for f in findings for c in f.cells}
+    known = [t for t in TABLE_IDS if t in extra and t not in table_ids]
+    unknown = sorted(t for t in extra if t not in table_ids and t not in TABLE_IDS)
+    table_ids += known + unknown
+
+    grids = []
+    for tid in dict.fromkeys(table_ids):
+        info = infos.get(tid)
+        facts = doc.facts_of(tid)
+        by_key = {(f.row, f.column): f for f in facts}
+        cells_named = [(c.row, c.column, c) for f in findings for c in f.cells if c.table == tid]
+
+        labels: dict[str, str] = {}
+        if info is not None:
+            labels.update(info.row_labels)
+        for f in facts:
+            if f.label and f.row not in labels:
+                labels[f.row] = f.label
+        for _, _, c in cells_named:
+            if c.label and c.row not in labels:
+                labels[c.row] = c.label
+
+        fact_rows = list(dict.fromkeys(f.row for f in facts))
+        label_rows = list(info.row_labels) if info is not None else []
+        rows = _merge_order(fact_rows, label_rows)
+        rows += [r for r in dict.fromkeys(r for r, _, _ in cells_named) if r not in rows]
+
+        present = list(dict.fromkeys([f.column for f in facts] + [c for _, c, _ in cells_named]))
+        canon = COLUMN_ORDER.get(tid, ())
+        columns = [c for c in canon if c in present] + [c for c in present if c not in canon]
+
+        cellref_by_key = {(r, c): ref for r, c, ref in cells_named}
+        grid_rows = []
+        for r in rows:
+            gcells: list[GridCell | None] = []
+            for col in columns:
+                fact = by_key.get((r, col))
+                mark = marks.get((tid, r, col))
+                if fact is None and mark is None:
+                    gcells.append(None)
+                    continue
+                if fact is not None:
+                    shown = format_amount(fact.value)
+                else:
+                    shown = cellref_by_key[(r, col)].value or "（空）"
+                gc = GridCell(tid, r, col, fact, shown)
+                if mark is not None:
+                    gc.severity, gc.findings = mark[0], list(mark[1])
+                gcells.append(gc)
+            grid_rows.append(GridRow(r, labels.get(r) or ROW_NAMES_ZH.get(r, ""), gcells))
+
+        grids.append(
+            TableGrid(
+                id=tid,
+                name=table_name(tid),
+                title=info.title if info else None,
+                number=info.number if info else None,
+                unit=(info.unit if info else None) or doc.unit,
+                page=info.prov.page if info else None,
+                line=info.prov.line if info else None,
+                empty=info.empty if info else False,
+                fragment=info.fragment if info else False,
+                found=info is not None,
+                notes=list(info.notes) if info else [],
+                columns=columns,
+                column_names=[column_name(tid, c) for c in columns],
+                rows=grid_rows,
+            )
+        )
+    return grids
+
+
+def row_labels(doc: Document) -> dict[tuple[str, str], str]:
+    """(table, row) -> printed row name, from the tables' labels and then the facts'."""
+    out: dict[tuple[str, str], str] = {}
+    for t in doc.tables:
+        for row, label in t.row_labels.items():
+            if label:
+                out.setdefault((t.id, row), label)
+    for f in doc.facts:
+        if f.label:
+            out.setdefault((f.table, f.row), f.label)
+    return out
+
+
+def cell_row_label(cell: CellRef, labels: dict[tuple[str, str], str]) -> str:
+    """The printed name of a cell's row: its own label, the document's, or a fallback."""
+    return cell.label or labels.get((cell.table, cell.row)) or ROW_NAMES_ZH.get(cell.row, "")
+
+
+def row_text(row: str, label: str) -> str:
+    """``208 社会保障和就业支出``: the key, then the label unless the label already starts with it."""
+    if not label:
+        return row
+    return label if label.startswith(row) else f"{row} {label}"
+
+
+def describe_cell(cell: CellRef, labels: dict[tuple[str, str], str]) -> str:
+    """``收入决算表 / 208 社会保障和就业支出 / 合计 = 123.45``."""
+    row = row_text(cell.row, cell_row_label(cell, labels))
+    return (
+        f"{table_name(cell.table)} / {row} / {column_name(cell.table, cell.column)}"
+        f" = {cell_value_text(cell)}"
+    )

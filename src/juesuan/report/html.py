@@ -1,0 +1,105 @@
+"""The report as one self-contained HTML file (Jinja2, autoescape on, inline CSS and JS)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from juesuan import __version__
+from juesuan.model import CheckResult, Finding
+
+from .common import (
+    SEVERITIES,
+    TableGrid,
+    build_grids,
+    cell_id,
+    cell_row_label,
+    cell_value_text,
+    column_name,
+    location,
+    missing_standard_tables,
+    ordered_findings,
+    row_labels,
+    severity_name,
+    table_name,
+)
+
+
+@dataclass(slots=True)
+class CellLink:
+    href: str | None  # "#cell-…", None when the report has no such cell
+    table: str
+    row: str  # the key, "" when the label already starts with it
+    label: str
+    column: str
+    value: str
+    location: str
+
+
+@dataclass(slots=True)
+class FindingView:
+    number: int
+    finding: Finding
+    severity_name: str
+    table_names: list[str]
+    cells: list[CellLink]
+
+
+def _environment() -> Environment:
+    # autoescape=True, not select_autoescape(): every template here is HTML.
+    return Environment(
+        loader=PackageLoader("juesuan.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _views(
+    findings: list[Finding], grids: list[TableGrid], labels: dict[tuple[str, str], str]
+) -> list[FindingView]:
+    targets = {c.id for g in grids for r in g.rows for c in r.cells if c is not None}
+    views = []
+    for n, f in enumerate(findings, start=1):
+        links = []
+        for c in f.cells:
+            cid = cell_id(c.table, c.row, c.column)
+            label = cell_row_label(c, labels)
+            links.append(
+                CellLink(
+                    href=f"#{cid}" if cid in targets else None,
+                    table=table_name(c.table),
+                    row="" if label and label.startswith(c.row) else c.row,
+                    label=label,
+                    column=column_name(c.table, c.column),
+                    value=cell_value_text(c),
+                    location=location(c.page, c.line),
+                )
+            )
+        views.append(
+            FindingView(n, f, severity_name(f.severity), [table_name(t) for t in f.tables], links)
+        )
+    return views
+
+
+def render_html(result: CheckResult) -> str:
+    doc = result.document
+    findings = ordered_findings(result)
+    grids = build_grids(result, findings)
+    labels = row_labels(doc)
+    finding_tables = list(dict.fromkeys(t for f in findings for t in f.tables))
+    severities = list(dict.fromkeys([*SEVERITIES, *(f.severity for f in findings)]))
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        doc=doc,
+        version=__version__,
+        findings=_views(findings, grids, labels),
+        grids=grids,
+        severities=[(s, severity_name(s), result.count(s)) for s in severities],
+        filter_tables=[(t, table_name(t)) for t in finding_tables],
+        missing=[table_name(t) for t in missing_standard_tables(doc)],
+        fact_count=len(doc.facts),
+    )

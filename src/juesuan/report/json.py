@@ -1,0 +1,97 @@
+"""The findings contract as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from juesuan.model import CellRef, CheckResult, Finding, TableInfo
+
+from .common import (
+    cell_row_label,
+    column_name,
+    missing_standard_tables,
+    ordered_findings,
+    row_labels,
+    severity_name,
+    table_name,
+)
+
+
+def _table(t: TableInfo) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "name": table_name(t.id),
+        "title": t.title,
+        "number": t.number,
+        "unit": t.unit,
+        "page": t.prov.page,
+        "line": t.prov.line,
+        "empty": t.empty,
+        "fragment": t.fragment,
+        "layout": t.layout,
+        "notes": list(t.notes),
+    }
+
+
+def _cell(c: CellRef, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
+    return {
+        "table": c.table,
+        "row": c.row,
+        "column": c.column,
+        "value": c.value,
+        "page": c.page,
+        "line": c.line,
+        "label": cell_row_label(c, labels),
+        "column_name": column_name(c.table, c.column),
+    }
+
+
+def _finding(f: Finding, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "severity": f.severity,
+        "severity_name": severity_name(f.severity),
+        "family": f.family,
+        "title": f.title,
+        "message": f.message,
+        "tables": list(f.tables),
+        "cells": [_cell(c, labels) for c in f.cells],
+        "expected": f.expected,
+        "printed": f.printed,
+        "difference": f.difference,
+    }
+
+
+def to_json_dict(result: CheckResult) -> dict[str, Any]:
+    """The findings contract: ``document``, ``findings`` (errors first), ``summary``."""
+    doc = result.document
+    labels = row_labels(doc)
+    findings = ordered_findings(result)
+    return {
+        "document": {
+            "department": doc.department,
+            "year": doc.year,
+            "source": doc.source,
+            "format": doc.format,
+            "unit": doc.unit,
+            "pages": doc.pages,
+            "tables": [_table(t) for t in doc.tables],
+            "unreadable": list(doc.unreadable),
+            "warnings": list(doc.warnings),
+        },
+        "findings": [_finding(f, labels) for f in findings],
+        "summary": {
+            "errors": result.count("error"),
+            "warnings": result.count("warning"),
+            "info": result.count("info"),
+            "findings": len(findings),
+            "tables_found": [t.id for t in doc.tables],
+            "tables_missing": missing_standard_tables(doc),
+            "facts": len(doc.facts),
+        },
+    }
+
+
+def render_json(result: CheckResult) -> str:
+    return json.dumps(to_json_dict(result), ensure_ascii=False, indent=2) + "\n"

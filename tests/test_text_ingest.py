@@ -150,3 +150,27 @@ def test_gbk_document_parses(tmp_path):
     rows = proc.stdout.splitlines()
     assert rows[0].startswith("table,row,column,value")
     assert "income,208,fiscal,10.00,6" in proc.stdout
+
+
+def test_unreadable_table_is_named_and_the_rest_is_kept(tmp_path):
+    text = (
+        "收入决算表\n公开02表\n金额单位：万元\n"
+        "项目\t\t本年收入合计\t财政拨款收入\t上级补助收入\t事业收入\t经营收入\t附属单位上缴收入\t其他收入\n"
+        "合计\t\t10.00\t10.00\t\t\t\t\t\n"
+        "208\t社会保障和就业支出\t10.00\t10.00\t\t\t\t\t\n"
+        "注：本表反映部门本年度取得的各项收入情况。\n"
+        "一般公共预算财政拨款支出决算表\n公开05表\n金额单位：万元\n"
+        "项目\t本年支出\t\t\n"
+        "＃＃＃\t乱码\t乱码\t乱码\n"
+        "？？？\t乱码\t乱码\t乱码\n"
+        "＊＊＊\t乱码\t乱码\t乱码\n"
+        "＠＠＠\t乱码\t乱码\t乱码\n"
+        "＆＆＆\t乱码\t乱码\t乱码\n"
+        "注：本表反映部门本年度一般公共预算财政拨款支出情况。\n"
+    )
+    path = tmp_path / "partial.txt"
+    path.write_text(text, encoding="utf-8")
+    proc = run_cli("parse", str(path), "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    assert "income,208,fiscal,10.00" in proc.stdout
+    assert "gpb_expenditure" in proc.stderr and "未能读取" in proc.stderr

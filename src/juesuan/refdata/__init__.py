@@ -85,6 +85,9 @@ class CodeTable:
             if c.parent:
                 self._children.setdefault(c.parent, []).append(c)
         self._normalized = {c.code: normalize_name(c.name) for c in codes}
+        self._by_name: dict[str, list[Code]] = {}
+        for c in codes:
+            self._by_name.setdefault(self._normalized[c.code], []).append(c)
 
     def __repr__(self) -> str:
         return f"<CodeTable {self.kind} {self.year}: {len(self)} codes>"
@@ -139,11 +142,14 @@ class CodeTable:
         wanted = normalize_name(name)
         if not wanted:
             return []
-        pool = [c for c in self._codes.values() if c.code.startswith(prefix)]
-        exact = [c for c in pool if self._normalized[c.code] == wanted]
+        exact = [c for c in self._by_name.get(wanted, ()) if c.code.startswith(prefix)]
         if exact or len(wanted) < _MIN_PREFIX_CHARS:
             return exact
-        return [c for c in pool if self._normalized[c.code].startswith(wanted)]
+        return [
+            c
+            for c in self._codes.values()
+            if c.code.startswith(prefix) and self._normalized[c.code].startswith(wanted)
+        ]
 
     def restore(self, truncated_code: str, name: str) -> str | None:
         """Full code for a code printed cut short (``3010`` + 基本工资 → ``30101``).

@@ -66,6 +66,24 @@ def to_json_dict(doc: Document) -> dict[str, Any]:
     return {
         "document": document_meta(doc),
         "tables": [table_dict(t, by_table.get(t.id, [])) for t in doc.tables],
+        "perf": [perf_dict(p) for p in doc.perf],
+    }
+
+
+def perf_dict(p: Any) -> dict[str, Any]:
+    """A 绩效自评表 (extract.perf.PerfTable) with its facts."""
+    return {
+        "id": p.table_id,
+        "kind": p.kind,
+        "title": p.title,
+        "project": p.key or p.project,
+        "department": p.department,
+        "implementer": p.implementer,
+        "line": p.line,
+        "grade": p.grade,
+        "readable": p.readable,
+        "texts": p.texts,
+        "facts": [fact_dict(f) for f in p.facts],
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 # --------------------------------------------------------------------------- provenance
 
@@ -197,6 +197,7 @@ class Document:
     toc: list[str] = field(default_factory=list)  # table titles named in the table of contents
     text: list[Block] = field(default_factory=list)  # narrative blocks, for the narrative stage
     claims: list["Claim"] = field(default_factory=list)  # quantitative statements of the narrative
+    perf: list[Any] = field(default_factory=list)  # extract.perf.PerfTable: 绩效自评表 attachments
     unreadable: list[str] = field(default_factory=list)  # what could not be read, and why
     warnings: list[str] = field(default_factory=list)
 

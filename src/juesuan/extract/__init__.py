@@ -8,6 +8,7 @@ from collections import Counter
 from ..model import Block, Document, Fact, Grid, Layout, TableInfo, TABLE_IDS
 from . import tables as T
 from .identify import identify_note, identify_structure, identify_title
+from .perf import extract_perf
 
 _DEPT = re.compile(r"^(?:部门|单位|部门名称|单位名称|预算单位|填报单位|编制单位)[:：]\s*(\S.*?)\s*(\d{4}\s*年度?)?$")
 _YEAR = re.compile(r"(20\d{2})\s*年度?(?:部门)?决算")
@@ -78,12 +79,9 @@ def _identify(grid: Grid) -> str | None:
 def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
     """Facts and metadata from a layout. ``blocks`` (all ingest blocks) feed the metadata."""
     all_blocks = blocks if blocks is not None else layout.text
-    meta_blocks = [b for b in all_blocks if b.kind == "text"] + [
-        g_row for g in layout.grids for g_row in g.rows[:1]
-    ]
-    year = _year([b for b in all_blocks if b.kind == "text"])
-    department = _department([b for b in all_blocks if b.kind == "text"])
-    del meta_blocks
+    text_blocks = [b for b in all_blocks if b.kind == "text"]
+    year = _year(text_blocks)
+    department = _department(text_blocks)
     tables: list[TableInfo] = []
     facts: list[Fact] = []
     warnings = list(layout.warnings)
@@ -120,6 +118,10 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
         facts.extend(got.facts)
         warnings.extend(got.warnings)
     tables.sort(key=lambda t: TABLE_IDS.index(t.id))
+    perf_tables: list = []
+    if blocks is not None:  # the self-evaluations are read from the raw rows, not the grids
+        perf_facts, perf_tables = extract_perf(blocks)
+        facts.extend(perf_facts)
     first_line = min((t.prov.line for t in tables if t.prov.line), default=None)
     return Document(
         source=layout.source,
@@ -134,6 +136,7 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
         text=[b for b in layout.text if b.kind == "text"],
         unreadable=unreadable,
         warnings=warnings,
+        perf=perf_tables,
     )
 
 

@@ -88,21 +88,25 @@ def parse(
     file: Path = typer.Argument(..., help="决算公开文件 (text export, PDF, …)"),
     format: ParseFormat = typer.Option(ParseFormat.json, "--format", "-f", help="json or csv"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="write here instead of stdout"),
+    claims: bool = typer.Option(False, "--claims", help="the narrative's figures instead of the table facts"),
 ) -> None:
     """Read a document and print its facts (table, row, column, value + provenance)."""
-    from .factsio import to_csv, to_json_dict
+    from .factsio import claims_to_csv, claims_to_json_dict, to_csv, to_json_dict
 
     doc = _read(file)
-    if format is ParseFormat.csv:
-        _write(output, to_csv(doc))
+    if claims:
+        data = claims_to_csv(doc) if format is ParseFormat.csv else claims_to_json_dict(doc)
     else:
-        _write(output, json.dumps(to_json_dict(doc), ensure_ascii=False, indent=1) + "\n")
+        data = to_csv(doc) if format is ParseFormat.csv else to_json_dict(doc)
+    if isinstance(data, dict):
+        _write(output, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    else:
+        _write(output, data)
     for line in doc.unreadable:
         err.print(f"[yellow]未能读取:[/] {line}", highlight=False)
     if output is not None:
-        err.print(
-            f"{len(doc.facts)} facts from {len(doc.tables)} tables → {output}", highlight=False
-        )
+        what = f"{len(doc.claims)} claims" if claims else f"{len(doc.facts)} facts from {len(doc.tables)} tables"
+        err.print(f"{what} → {output}", highlight=False)
 
 
 @app.command()

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from .model import Document, Fact, TableInfo
+from .model import Claim, Document, Fact, TableInfo, format_decimal
 
 CSV_HEADER = ("table", "row", "column", "value", "line", "page", "raw", "label", "project")
 
@@ -95,3 +95,35 @@ def to_csv(doc: Document) -> str:
         d = fact_dict(f)
         w.writerow(["" if d[k] is None else d[k] for k in CSV_HEADER])
     return buf.getvalue()
+
+
+CLAIMS_HEADER = ("subject", "kind", "value", "unit", "line", "page", "text", "direction", "whole", "raw")
+
+
+def claim_dict(c: Claim) -> dict[str, Any]:
+    return {
+        "subject": c.subject,
+        "kind": c.kind,
+        "value": format_decimal(c.value),
+        "unit": c.unit,
+        "line": c.prov.line,
+        "page": c.prov.page,
+        "text": c.text,
+        "direction": c.direction,
+        "whole": c.whole,
+        "raw": c.raw,
+    }
+
+
+def claims_to_csv(doc: Document) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CLAIMS_HEADER)
+    for c in doc.claims:
+        d = claim_dict(c)
+        w.writerow(["" if d[k] is None else d[k] for k in CLAIMS_HEADER])
+    return buf.getvalue()
+
+
+def claims_to_json_dict(doc: Document) -> dict[str, Any]:
+    return {"document": document_meta(doc), "claims": [claim_dict(c) for c in doc.claims]}

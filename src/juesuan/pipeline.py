@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .extract import extract
+from .extract.claims import extract_claims
 from .ingest import InputError, read_raw
 from .layout import build_layout
 from .model import Document
@@ -19,6 +20,7 @@ def read_document(path: str | Path, *, require_tables: bool = True) -> Document:
     raw = read_raw(path)
     layout = build_layout(raw)
     doc = extract(layout, raw.blocks)
+    doc.claims = extract_claims(doc)
     if require_tables and not doc.tables:
         raise InputError(f"{Path(path).name}: 未找到可识别的决算表格 (no recognisable table)")
     return doc

@@ -14,6 +14,8 @@ _DEPT = re.compile(r"^(?:部门|单位|部门名称|单位名称|预算单位|�
 _YEAR = re.compile(r"(20\d{2})\s*年度?(?:部门)?决算")
 _YEAR_LINE = re.compile(r"^(20\d{2})\s*年度?$")
 _ORG_END = re.compile(r"(局|委|院|中心|办|厅|部|会|所|站|队|馆|处|室|社|校|团|司|府|署|台|园|场|库|盟|联)$")
+_UNIT_VALUE = re.compile(r"^(人民币)?(万元|元|千元|亿元)")
+_COVER = re.compile(r"^(.{4,40}?)(20\d{2})年度?部门决算")
 _TOC_TRAIL = re.compile(r"[.…·．\s\d]+$")
 _LEADING_ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）、.．]\s*")
 
@@ -26,6 +28,8 @@ def _department(blocks: list[Block]) -> str | None:
         if not m:
             continue
         name = m.group(1).strip()
+        if _UNIT_VALUE.match(name):
+            continue  # 单位：万元 is the amount unit, not the department
         if not _ORG_END.search(name) and i + 1 < len(blocks):
             nxt = blocks[i + 1].text.strip()
             if len(nxt) <= 20 and _ORG_END.search(nxt):
@@ -33,6 +37,10 @@ def _department(blocks: list[Block]) -> str | None:
         votes[name] += 1
     if votes:
         return votes.most_common(1)[0][0]
+    for b in blocks[:20]:  # cover: "XX局2024年度部门决算"
+        m = _COVER.match(b.text.replace(" ", ""))
+        if m and _ORG_END.search(m.group(1)):
+            return m.group(1)
     for b in blocks[:20]:  # cover: "XX局" then "2024年度部门决算"
         t = b.text.strip()
         if 4 <= len(t) <= 40 and _ORG_END.search(t) and "决算" not in t and "目录" not in t:
@@ -52,12 +60,11 @@ def _year(blocks: list[Block]) -> int | None:
     return votes.most_common(1)[0][0] if votes else None
 
 
-def _toc(blocks: list[Block], first_table_line: int | None) -> list[str]:
+def _toc(blocks: list[Block], first_table_block: Block | None) -> list[str]:
     """Table titles named before the first table (the 目录)."""
     out: list[str] = []
     for b in blocks:
-        line = b.prov.line or 0
-        if first_table_line is not None and line >= first_table_line:
+        if b is first_table_block:
             break
         t = b.cells[0].text.strip() if b.cells else ""
         t = _LEADING_ORDINAL.sub("", _TOC_TRAIL.sub("", t))
@@ -87,6 +94,7 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
     warnings = list(layout.warnings)
     unreadable: list[str] = []
     seen: set[str] = set()
+    first_block: Block | None = None  # the first row of the first standard table
     for grid in layout.grids:
         tid = _identify(grid)
         if tid is None:
@@ -100,6 +108,8 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
             unreadable.append(f"{tid}（{grid.title or '标题缺失'}，{grid.prov.describe()}）：{exc}")
             continue
         seen.add(tid)
+        if grid.rows and (first_block is None or _before(grid.rows[0], first_block, all_blocks)):
+            first_block = grid.rows[0]
         info = TableInfo(
             id=tid,
             title=grid.title,
@@ -122,7 +132,8 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
     if blocks is not None:  # the self-evaluations are read from the raw rows, not the grids
         perf_facts, perf_tables = extract_perf(blocks)
         facts.extend(perf_facts)
-    first_line = min((t.prov.line for t in tables if t.prov.line), default=None)
+    if first_block is not None:  # the title line before it is not part of the 目录 either
+        first_block = _title_block(all_blocks, first_block)
     return Document(
         source=layout.source,
         format=layout.format,
@@ -132,12 +143,33 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
         tables=tables,
         facts=facts,
         pages=layout.pages,
-        toc=_toc(all_blocks, first_line),
+        toc=_toc(all_blocks, first_block),
         text=[b for b in layout.text if b.kind == "text"],
         unreadable=unreadable,
         warnings=warnings,
         perf=perf_tables,
     )
+
+
+def _before(a: Block, b: Block, blocks: list[Block]) -> bool:
+    """Whether block ``a`` comes before ``b`` (grids are in document order, so this is rare)."""
+    pa, pb = a.prov, b.prov
+    if pa.line is not None and pb.line is not None:
+        return pa.line < pb.line
+    if pa.page is not None and pb.page is not None and pa.page != pb.page:
+        return pa.page < pb.page
+    return False
+
+
+def _title_block(blocks: list[Block], first_row: Block) -> Block:
+    """The text block just before a table's first row that names a table, else the row."""
+    for i, b in enumerate(blocks):
+        if b is first_row:
+            for j in range(i - 1, max(-1, i - 8), -1):
+                if blocks[j].kind == "text" and identify_title(blocks[j].text):
+                    return blocks[j]
+            return first_row
+    return first_row
 
 
 def _looks_empty(grid: Grid) -> bool:

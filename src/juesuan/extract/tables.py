@@ -55,7 +55,16 @@ _HEADER_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("合计", "total"),
     ),
     "gpb_expenditure": (("基本支出", "basic"), ("项目支出", "project"), ("小计", "total"), ("合计", "total")),
-    "soe_capital": (("基本支出", "basic"), ("项目支出", "project"), ("小计", "total"), ("合计", "total")),
+    "soe_capital": (
+        # some regions print it as a 收入支出 table shaped like gov_fund (added columns)
+        ("年初", "opening_balance"),
+        ("年末", "closing_balance"),
+        ("本年收入", "income"),
+        ("基本支出", "basic"),
+        ("项目支出", "project"),
+        ("小计", "total"),
+        ("合计", "total"),
+    ),
     "gov_fund": (
         ("年初", "opening_balance"),
         ("年末", "closing_balance"),
@@ -90,6 +99,8 @@ class _Builder:
         try:
             value = parse_amount(cell.text)
         except ValueError:
+            if not any(ch.isdigit() for ch in cell.text):
+                return  # a header word printed in a value column (empty tables): not a value
             self.out.warnings.append(
                 f"{self.table}/{row}/{column}: 无法识别的数值 {cell.text!r}（{cell.prov.describe()}）"
             )
@@ -164,11 +175,22 @@ def _header_map(table: str, head: list[Block], first_amount: int, width: int) ->
     return keys
 
 
+def _row_label(cells: list[Cell], ncode: int) -> str:
+    """The first printed label among the code and name cells (合计 may sit in either)."""
+    for c in cells[: ncode + 1]:
+        if c.text.strip():
+            return L.norm_label(c.text)
+    return ""
+
+
+def _is_total_label(label: str) -> bool:
+    return label.startswith("合计") or label == "总计"
+
+
 def _is_data_row(cells: list[Cell], ncode: int) -> bool:
     if _split_code(cells, ncode):
         return True
-    label = L.norm_label(cells[0].text) if cells else ""
-    return label in ("合计", "总计") or label.startswith("合计")
+    return _is_total_label(_row_label(cells, ncode))
 
 
 def read_coded(table: str, grid: Grid) -> Extracted:
@@ -186,20 +208,24 @@ def read_coded(table: str, grid: Grid) -> Extracted:
         cells = row.cells
         parsed = _split_code(cells, ncode)
         if parsed is None:
-            label = L.norm_label(cells[0].text) if cells else ""
-            if not (label.startswith("合计") or label == "总计"):
+            label = _row_label(cells, ncode)
+            if not _is_total_label(label):
                 if any(_is_amount_cell(c.text) for c in cells[1:]) and label:
-                    b.out.warnings.append(f"{table}: 无法识别的行 {cells[0].text!r}（{row.prov.describe()}）")
+                    b.out.warnings.append(f"{table}: 无法识别的行 {label!r}（{row.prov.describe()}）")
                 continue
-            # 合计 row: label, then (possibly empty) name/code cells, then amounts
-            code, name = "total", cells[0].text.strip()
+            # 合计 row: label in the code or name cells, then amounts
+            code, name = "total", label
             first = ncode + 1
         else:
             code, name, first = parsed
         width = len(cells)
         keys = keys_by_width.get(width)
         if keys is None:
-            keys = _header_map(table, head, first, width) or list(columns[: max(0, width - first)])
+            keys = _header_map(table, head, first, width)
+            if keys is None and any(c.text and not _is_amount_cell(c.text) for c in cells[first:]):
+                # a sub-header printed in the same band as this (empty) 合计 row
+                keys = _header_map(table, head + [row], first, width)
+            keys = keys or list(columns[: max(0, width - first)])
             keys_by_width[width] = keys
         for key, cell in zip(keys, cells[first:]):
             b.add(code, key, cell, name)
@@ -279,13 +305,25 @@ def read_two_sided(table: str, grid: Grid, year: int | None) -> Extracted:
 # ---------------------------------------------------------------------------- gpb_basic
 
 
-def _groups(head: list[Block], width: int) -> list[int]:
+_GROUP_HEAD = ("代码", "编码", "经济分类")
+
+
+def _groups(head: list[Block], width: int) -> tuple[list[int], int]:
+    """Start column of each (code…, name, amount) group, and the group width (3, or 4 when the
+    code is printed in 类 and 款 columns)."""
     for row in head:
         t = [c.text.replace(" ", "") for c in row.cells]
-        starts = [i for i, s in enumerate(t) if ("代码" in s or "编码" in s)]
+        starts = [i for i, s in enumerate(t) if any(w in s for w in _GROUP_HEAD)]
         if len(starts) >= 2:
-            return starts
-    return list(range(0, width - 2, 3))
+            return starts, starts[1] - starts[0]
+        if len(starts) == 1 and width >= 6:
+            return list(range(starts[0], width - 2, 3)), 3
+    return list(range(0, width - 2, 3)), 3
+
+
+def _is_econ_code_row(row: Block) -> bool:
+    first = row.cells[0].text.replace(" ", "") if row.cells else ""
+    return first.isdigit() and 3 <= len(first) <= 5
 
 
 def read_gpb_basic(table: str, grid: Grid, year: int | None) -> Extracted:
@@ -294,14 +332,10 @@ def read_gpb_basic(table: str, grid: Grid, year: int | None) -> Extracted:
     econ = economic_codes(year or 2024)
     b = _Builder(table, grid.unit)
     rows = grid.head + grid.rows
-    start = 0
-    for i, r in enumerate(rows):
-        joined = "".join(c.text for c in r.cells).replace(" ", "")
-        if "科目名称" in joined or "人员经费" in joined and "合计" not in joined or "栏次" in joined:
-            start = i + 1
+    start = next((i for i, r in enumerate(rows) if _is_econ_code_row(r)), len(rows))
     head, body = rows[:start], rows[start:]
     width = max((len(r.cells) for r in body), default=0)
-    groups = _groups(head, width)
+    groups, gw = _groups(head, width)
     for row in body:
         cells = row.cells
         texts = [c.text.strip() for c in cells]
@@ -310,15 +344,17 @@ def read_gpb_basic(table: str, grid: Grid, year: int | None) -> Extracted:
             _read_basic_totals(b, cells)
             continue
         for g in groups:
-            if g + 2 >= len(cells):
+            if g + gw - 1 >= len(cells):
                 continue
-            code_text = texts[g].replace(" ", "")
-            name = texts[g + 1]
-            amount = cells[g + 2]
+            if gw >= 4:  # 类 | 款 | 名称 | 决算数
+                code_text = (texts[g] + texts[g + 1]).replace(" ", "")
+                name, amount = texts[g + 2], cells[g + 3]
+            else:
+                code_text = texts[g].replace(" ", "")
+                name, amount = texts[g + 1], cells[g + 2]
             if not code_text:
-                if name or amount.text.strip():
-                    if amount.text.strip():
-                        b.out.warnings.append(f"{table}: 缺少科目代码 {name!r}（{row.prov.describe()}）")
+                if amount.text.strip():
+                    b.out.warnings.append(f"{table}: 缺少科目代码 {name!r}（{row.prov.describe()}）")
                 continue
             if not code_text.isdigit():
                 continue

@@ -8,7 +8,7 @@ from typing import Any
 
 from .model import Claim, Document, Fact, TableInfo, format_decimal
 
-CSV_HEADER = ("table", "row", "column", "value", "line", "page", "raw", "label", "project")
+CSV_HEADER = ("table", "row", "column", "value", "line", "page", "raw", "label", "project", "ref")
 
 
 def fact_dict(f: Fact) -> dict[str, Any]:
@@ -22,6 +22,7 @@ def fact_dict(f: Fact) -> dict[str, Any]:
         "raw": f.raw,
         "label": f.label,
         "project": f.project,
+        "ref": f.prov.ref,
     }
 
 

@@ -264,11 +264,13 @@ class CellRef:
     page: int | None = None
     line: int | None = None
     label: str = ""
+    project: str = ""  # perf_* tables only: the self-evaluation the cell belongs to (Fact.project)
 
     @classmethod
     def of(cls, fact: Fact) -> "CellRef":
         return cls(
-            fact.table, fact.row, fact.column, fact.raw, fact.prov.page, fact.prov.line, fact.label
+            fact.table, fact.row, fact.column, fact.raw, fact.prov.page, fact.prov.line, fact.label,
+            fact.project,
         )
 
 

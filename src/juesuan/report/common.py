@@ -165,12 +165,14 @@ def cell_id(table: str, row: str, column: str) -> str:
     return "cell-" + "-".join(_ID_UNSAFE.sub("_", part) for part in (table, row, column))
 
 
-def location(page: int | None, line: int | None) -> str:
+def location(page: int | None, line: int | None, ref: str | None = None) -> str:
     parts = []
     if page is not None:
         parts.append(f"第{page}页")
     if line is not None:
         parts.append(f"第{line}行")
+    if ref:
+        parts.append(ref)
     return " ".join(parts)
 
 

@@ -76,7 +76,7 @@ def _views(
                     label=label,
                     column=column_name(c.table, c.column),
                     value=cell_value_text(c),
-                    location=location(c.page, c.line),
+                    location=location(c.page, c.line, c.ref),
                 )
             )
         views.append(

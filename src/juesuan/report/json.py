@@ -42,6 +42,7 @@ def _cell(c: CellRef, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
         "value": c.value,
         "page": c.page,
         "line": c.line,
+        "ref": c.ref,
         "label": cell_row_label(c, labels),
         "column_name": column_name(c.table, c.column),
     }

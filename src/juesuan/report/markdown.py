@@ -69,7 +69,7 @@ def _cell_rows(f: Finding, labels: dict[tuple[str, str], str]) -> list[str]:
                     row,
                     column_name(c.table, c.column),
                     cell_value_text(c),
-                    location(c.page, c.line) or "—",
+                    location(c.page, c.line, c.ref) or "—",
                 )
             )
             + " |"

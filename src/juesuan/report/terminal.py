@@ -82,7 +82,7 @@ def print_rich(result: CheckResult, console: Console) -> None:
         for c in f.cells:
             cell = Text("· ")
             cell.append(describe_cell(c, labels))
-            loc = location(c.page, c.line)
+            loc = location(c.page, c.line, c.ref)
             if loc:
                 cell.append(f"  {loc}", style="dim")
             console.print(Padding(cell, (0, 0, 0, 2), expand=False))

@@ -57,7 +57,7 @@ def render_text(result: CheckResult) -> str:
         if f.tables and not f.cells:
             out.append("   涉及的表：" + "、".join(table_name(t) for t in f.tables))
         for c in f.cells:
-            loc = location(c.page, c.line)
+            loc = location(c.page, c.line, c.ref)
             out.append(
                 f"   - {_one_line(describe_cell(c, labels))}" + (f"  （{loc}）" if loc else "")
             )

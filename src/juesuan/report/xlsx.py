@@ -160,7 +160,7 @@ def render_xlsx(result: CheckResult) -> bytes:
         _put_amount_text(ws, i, 9, f.printed)
         _put_amount_text(ws, i, 10, f.difference)
         _put_text(ws, i, 11, "\n".join(cell_value_text(c) for c in cells))
-        _put_text(ws, i, 12, "\n".join(location(c.page, c.line) or "—" for c in cells))
+        _put_text(ws, i, 12, "\n".join(location(c.page, c.line, c.ref) or "—" for c in cells))
         for col in range(1, len(FINDINGS_HEADER) + 1):
             ws.cell(row=i, column=col).alignment = _WRAP
         sev = ws.cell(row=i, column=2)

@@ -265,12 +265,13 @@ class CellRef:
     line: int | None = None
     label: str = ""
     project: str = ""  # perf_* tables only: the self-evaluation the cell belongs to (Fact.project)
+    ref: str | None = None  # sheet cell / DOCX table position, where there are no lines or pages
 
     @classmethod
     def of(cls, fact: Fact) -> "CellRef":
+        p = fact.prov
         return cls(
-            fact.table, fact.row, fact.column, fact.raw, fact.prov.page, fact.prov.line, fact.label,
-            fact.project,
+            fact.table, fact.row, fact.column, fact.raw, p.page, p.line, fact.label, fact.project, p.ref
         )
 
 

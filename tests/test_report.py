@@ -197,6 +197,7 @@ def test_json_contract_field_names_and_values() -> None:
         "value": "100.00",
         "page": 3,
         "line": 46,
+        "ref": None,
         "label": "本年收入合计",
         "column_name": "金额",
     }

@@ -91,6 +91,8 @@ def identify_structure(grid: Grid) -> str | None:
         return None
     width = max(len(t) for t in texts)
     joined = "".join("".join(t) for t in texts)
+    if any(w in joined for w in ("绩效", "自评", "项目名称", "项目(政策)名称", "项目（政策）名称")):
+        return None  # a self-evaluation table, read by extract.perf
     if "人员经费" in joined and "公用经费" in joined and re.search(r"(^|\D)30[12]\d{0,3}(\D|$)", joined):
         return "gpb_basic"
     two_sided = sum(

@@ -19,8 +19,8 @@ def need_corpus() -> None:
         pytest.skip("../shared/corpus is not present beside the project checkout")
 
 
-def expected_facts(name: str) -> set[tuple[str, str, str, Decimal]]:
-    with (EXPECTED / f"{name}.facts.csv").open(encoding="utf-8") as fh:
+def expected_facts(name: str, folder: Path = EXPECTED) -> set[tuple[str, str, str, Decimal]]:
+    with (folder / f"{name}.facts.csv").open(encoding="utf-8") as fh:
         return {
             (r["table"], r["row"], r["column"], Decimal(r["value"])) for r in csv.DictReader(fh)
         }

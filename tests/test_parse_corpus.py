@@ -14,6 +14,7 @@ import pytest
 from conftest import EXPECTED, expected_facts, need_corpus
 from juesuan.ingest.text import clean_line
 
+# expected facts of the converter-text documents (the PDFs' are in expected/pdf)
 DOCS = sorted(p.name.removesuffix(".facts.csv") for p in EXPECTED.glob("*.facts.csv"))
 
 

@@ -28,7 +28,7 @@ def pdf_docs():
 def test_pdf_precision_and_recall(name, pdf_docs):
     doc = pdf_docs[name]
     got = {(f.table, f.row, f.column, f.value) for f in doc.facts if not f.project}
-    want = expected_facts(name)
+    want = expected_facts(name, EXPECTED / "pdf")
     tp = len(got & want)
     assert tp / len(got) >= 0.995 and tp / len(want) >= 0.995, (sorted(got - want)[:8], sorted(want - got)[:8])
 

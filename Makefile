@@ -18,8 +18,8 @@ setup: $(STAMP)
 # Debian packages the tests use (headless Chromium for the browser tests). Needs root;
 # without it the browser tests skip with a reason.
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
 	fi
 
 # The main job on the bundled sample: check it, print the findings, write the reports.
@@ -34,6 +34,7 @@ test: setup system-deps
 
 bench: setup
 	$(PY) benchmarks/bench_parse.py
+	$(PY) benchmarks/bench_pdf.py
 
 docs: setup
 	$(PY) tools/gen_rules_doc.py

@@ -26,6 +26,12 @@ app = typer.Typer(
 )
 err = Console(stderr=True)
 
+
+def _register_store_commands() -> None:
+    from .cli_store import register
+
+    register(app)  # ingest, export, serve
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
@@ -180,6 +186,9 @@ def mutate(
         raise _fail(str(exc).strip("'\"")) from None
     _write(output, text)
     err.print(f"planted {value} at {table}/{row}/{column} ({where}) → {output}", highlight=False)
+
+
+_register_store_commands()
 
 
 def main() -> None:

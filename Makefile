@@ -5,12 +5,12 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SAMPLE := examples/henan-anyang-beiguan-hrss-2024.txt
 
-.PHONY: setup demo test system-deps bench docs clean
+.PHONY: setup demo test system-deps bench bench-pdf docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -e '.[dev,ocr]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -19,7 +19,7 @@ setup: $(STAMP)
 # without it the browser tests skip with a reason.
 system-deps:
 	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql libgl1 >/dev/null; \
 	fi
 
 # The main job on the bundled sample: check it, print the findings, write the reports.
@@ -35,6 +35,10 @@ test: setup system-deps
 bench: setup
 	$(PY) benchmarks/bench_parse.py
 	$(PY) benchmarks/bench_pdf.py
+
+bench-pdf: setup
+	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) benchmarks/bench_check_pdf.py
 
 docs: setup
 	$(PY) tools/gen_rules_doc.py

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from juesuan.ingest.errors import InputError
-from juesuan.ingest.pdf import UNUSABLE_WARNING, read_pdf
+from juesuan.ingest.pdf import SCAN_WARNING, read_pdf
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PDF_DIR = SHARED / "corpus" / "pdf"
@@ -409,12 +409,15 @@ def test_too_many_pages_fails_fast(tmp_path):
 def test_missing_tounicode_warns_with_page(tmp_path):
     good = {"texts": [(72, 100, 12, "一、收入决算情况说明")]}
     bad = {"texts": [(72, 100, 12, "本年收入合计2946.25万元")]}
-    doc = read_pdf(_write(tmp_path, "broken.pdf", make_pdf([bad], broken_font=True)))
-    assert doc.warnings == [UNUSABLE_WARNING.format(page=1)]
+    doc = read_pdf(_write(tmp_path, "broken.pdf", make_pdf([bad], broken_font=True)), ocr=False)
+    assert doc.warnings == [SCAN_WARNING.format(page=1)]
     assert doc.blocks == []
-    # a good page next to an image-only page (a scan)
-    doc = read_pdf(_write(tmp_path, "scan.pdf", make_pdf([good, {"image": True}, {"lines": [(50, 50, 300, 50)]}])))
-    assert doc.warnings == ["第2页无可用文字层（可能为扫描件或字体缺少ToUnicode映射）"]
+    # a good page next to an image-only page (a scan), OCR turned off
+    doc = read_pdf(
+        _write(tmp_path, "scan.pdf", make_pdf([good, {"image": True}, {"lines": [(50, 50, 300, 50)]}])),
+        ocr=False,
+    )
+    assert doc.warnings == ["第2页为扫描页，需安装 juesuan[ocr] 以识别"]
     assert _texts(doc) == ["一、收入决算情况说明"]
 
 

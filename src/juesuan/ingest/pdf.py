@@ -75,6 +75,8 @@ from .pdf_geometry import (
 WATERMARKS = ("仅供内部审核", "内部审核稿", "征求意见稿", "内部资料", "样稿", "草稿")
 
 UNUSABLE_WARNING = "第{page}页无可用文字层（可能为扫描件或字体缺少ToUnicode映射）"
+SCAN_WARNING = "第{page}页为扫描页，需安装 juesuan[ocr] 以识别"
+OCR_WARNING = "第{page}页由OCR识别"
 
 # pypdfium2 constants (kept here so the engine is imported only inside read_pdf)
 _OBJ_TEXT, _OBJ_PATH, _OBJ_IMAGE, _OBJ_FORM = 1, 2, 3, 5
@@ -110,11 +112,13 @@ class _Item:
 # --------------------------------------------------------------------------- entry point
 
 
-def read_pdf(path: str | Path, *, max_pages: int = 1000) -> RawDocument:
+def read_pdf(path: str | Path, *, max_pages: int = 1000, ocr: bool | None = None) -> RawDocument:
     """Read a text-layer PDF into blocks (rows rebuilt from geometry, prose as text).
 
     Raises :class:`InputError` for a file that is not a PDF or is malformed, is encrypted,
     has no pages, or has more than ``max_pages`` pages (checked before any page is read).
+    Pages without a usable text layer are read by OCR when the ``juesuan[ocr]`` extra is
+    installed (``ocr=None``: whenever it is; ``False``: never), else only warned about.
     """
     p = Path(path)
     name = p.name
@@ -137,10 +141,12 @@ def read_pdf(path: str | Path, *, max_pages: int = 1000) -> RawDocument:
         doc = pdfium.PdfDocument(str(p))
     except pdfium.PdfiumError as exc:
         msg = str(exc).lower()
-        if "password" in msg or getattr(exc, "err_code", None) == pc.FPDF_ERR_PASSWORD:
-            raise InputError(f"{name}: PDF已加密，需要密码 (encrypted PDF, password required)") from None
+        # first: PDFium does not set its error code for an empty page tree, so the code may be
+        # left over from the previous document (a "password" error after an encrypted one)
         if _empty_page_tree(p):
             raise InputError(f"{name}: PDF没有页面 (PDF has no pages)") from None
+        if "password" in msg or getattr(exc, "err_code", None) == pc.FPDF_ERR_PASSWORD:
+            raise InputError(f"{name}: PDF已加密，需要密码 (encrypted PDF, password required)") from None
         raise InputError(f"{name}: PDF文件已损坏或无法解析 (malformed PDF: {exc})") from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{name}: PDF文件无法打开 (cannot open PDF: {exc})") from None
@@ -159,13 +165,51 @@ def read_pdf(path: str | Path, *, max_pages: int = 1000) -> RawDocument:
                 # one broken page (bad content stream, absurd numbers) must not lose the rest
                 warnings.append(f"第{i + 1}页无法读取 (page {i + 1} unreadable: {exc})")
                 continue
-            if pg.unusable:
-                warnings.append(UNUSABLE_WARNING.format(page=i + 1))
             pages.append(pg)
+        scans = [k for k, pg in enumerate(pages) if pg.unusable]
+        if scans:
+            _read_scans(doc, pages, scans, warnings, ocr)
     finally:
         doc.close()
     blocks = _assemble(pages)
     return RawDocument(source=str(p), format="pdf", blocks=blocks, pages=n, warnings=warnings)
+
+
+def _read_scans(doc, pages: list[_Page], scans: list[int], warnings: list[str], ocr: bool | None) -> None:
+    """OCR the pages without a usable text layer (in place), or warn that they were not read."""
+    from . import ocr as ocr_mod
+
+    use = ocr_mod.available() if ocr is None else ocr and ocr_mod.available()
+    if not use:
+        for k in scans:
+            warnings.append(SCAN_WARNING.format(page=pages[k].no))
+        return
+    import sys
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("OCR"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("第{task.fields[page]}页"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    ) as progress:
+        task = progress.add_task("ocr", total=len(scans), page=pages[scans[0]].no)
+        for k in scans:
+            no = pages[k].no
+            progress.update(task, page=no)
+            try:
+                pages[k] = ocr_mod.ocr_pdf_page(doc, no - 1)
+                warnings.append(OCR_WARNING.format(page=no))
+            except Exception as exc:  # an OCR failure loses that page, never the document
+                warnings.append(f"第{no}页OCR识别失败 (OCR failed on page {no}: {type(exc).__name__}: {exc})")
+            progress.advance(task)
 
 
 def _empty_page_tree(p: Path) -> bool:
@@ -230,6 +274,13 @@ def _read_page(doc, index: int, pdfium, pc) -> _Page:
     if n_bad > 0.3 * n_all:
         pg.unusable = True
         return pg
+    return layout_page(pg, chars, hs, vs)
+
+
+def layout_page(pg: _Page, chars: list, hs: list, vs: list) -> _Page:
+    """Fill a page from its characters and ruling lines (display space, points): ruled grids,
+    rule stacks and free lines. Shared by the text layer and OCR (:mod:`.ocr`)."""
+    width = pg.width
     hs_m = merge_segments(hs)
     grids = find_grids(hs_m, merge_segments(vs))
     if grids:
@@ -267,6 +318,7 @@ def _piece_texts(chars: list) -> list[str]:
 
 
 _SKIP = frozenset((0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFFFE, 0xFFFF, 0x00, 0x2002, 0x2003))
+_SPACE = frozenset((0x20, 0xA0, 0x3000, 0x2002, 0x2003))
 
 
 def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
@@ -296,6 +348,7 @@ def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
     append = out.append
     n_bad = n_all = 0
     n_checked = n_err = 0
+    spaced = False
     scales: dict[tuple[float, float], float] = {}
     rot_rad = {0: 0.0, 90: 1.5708, 180: 3.1416, 270: 4.7124}.get(rotation, 0.0)
     upright_page = rotation == 0
@@ -304,8 +357,12 @@ def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
         dx, ct = tf(0.0, 0.0)
     for i in range(n):
         u = codes[i] if codes is not None else get_u(tp, i)
+        if u == 0xFFFE:  # a "-" ending a line, which PDFium takes for hyphenation: it is printed
+            u = 0x2D
         if u in _SKIP:
+            spaced = u in _SPACE
             continue
+        sp, spaced = spaced, False
         n_all += 1
         if u == 0xFFFD or 0xE000 <= u <= 0xF8FF or u < 0x20 or u >= 0xF0000:
             n_bad += 1
@@ -356,7 +413,10 @@ def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
             ch = unicodedata.normalize("NFKC", chr(u))
         else:
             ch = chr(u)
-        append((x0, base - 0.88 * em, x1, base + 0.12 * em, base - 0.38 * em, em, ch))
+        if sp:  # a space character printed before it (narrower than the gap that makes a space)
+            append((x0, base - 0.88 * em, x1, base + 0.12 * em, base - 0.38 * em, em, ch, True))
+        else:
+            append((x0, base - 0.88 * em, x1, base + 0.12 * em, base - 0.38 * em, em, ch))
     if n_checked:
         n_bad += round(n_err * (n_all / n_checked))
     return out, n_bad, n_all
@@ -626,6 +686,9 @@ def _page_items(
 def _join_paragraphs(items: list[_Item], pages: dict[int, _Page]) -> list[_Item | list[_Item]]:
     """Group consecutive text lines that belong to one paragraph (also across pages)."""
     margins: dict[int, tuple[float, float]] = {}
+    lefts: dict[int, float] = {}
+    rights: dict[int, float] = {}
+    sure: dict[int, bool] = {}
     for no in pages:
         lines = [it.line for it in items if it.kind == "text" and it.page == no]
         # a page's text margins, from its prose lines (a page with little prose joins nothing)
@@ -633,7 +696,22 @@ def _join_paragraphs(items: list[_Item], pages: dict[int, _Page]) -> list[_Item 
         if len(long) >= 2:
             left = min(ln.x0 for ln in long)
             body = [ln for ln in long if ln.x0 <= left + 3.0 * ln.em] or long
-            margins[no] = (left, max(ln.x1 for ln in body))
+            lefts[no] = left
+            rights[no] = max(ln.x1 for ln in body)
+            sure[no] = _right_margin(body) is not None
+    # the right margin is where the longest lines end, but on a page with little prose (a table
+    # page with a title and a note) it lies farther out: where lines end on the pages of that size
+    # that show it (two lines or more end there)
+    by_size: dict[tuple[int, int], list[float]] = {}
+    for no, r in rights.items():
+        if sure[no]:
+            by_size.setdefault(_size_key(pages[no]), []).append(r)
+    for no, left in lefts.items():
+        r = rights[no]
+        others = sorted(by_size.get(_size_key(pages[no]), []))
+        if others:
+            r = max(r, others[len(others) // 2])
+        margins[no] = (left, r)
     # the body text size: titles are set larger
     sizes = sorted((it.line.em, len(it.line.text)) for it in items if it.kind == "text")
     total = sum(n for _em, n in sizes)
@@ -662,6 +740,20 @@ def _join_paragraphs(items: list[_Item], pages: dict[int, _Page]) -> list[_Item 
     return out
 
 
+def _size_key(pg: _Page) -> tuple[int, int]:
+    return (round(pg.width), round(pg.height))
+
+
+def _right_margin(lines: list[Line]) -> float | None:
+    """The right end of the text: the farthest line end that another line also reaches (within
+    an em); ``None`` when no two lines end together."""
+    ends = sorted(((ln.x1, ln.em) for ln in lines), reverse=True)
+    for (x, em), (x2, _em2) in zip(ends, ends[1:]):
+        if x - x2 <= em:
+            return x
+    return None
+
+
 _NOT_TITLE_PART = re.compile(r"单位[:：]|公开\s*\d+\s*表|^\d{1,4}$|^注[:：]")
 
 
@@ -687,6 +779,7 @@ def _title_continues(a: _Item, b: _Item, pages: dict[int, _Page], body_em: float
     return True
 
 
+_TABLE_LINE = re.compile(r"^\s*((金额)?单位[:：]|公开\s*\d+\s*表\s*$)")
 _OPENING = set("（(“‘《〈【[")
 _CLOSING = set("，。、；：！？）)”’》〉】],.;:!?%")
 
@@ -728,8 +821,8 @@ def _continues(a: _Item, b: _Item, margins: dict[int, tuple[float, float]]) -> b
         return False
     if la.x1 + _first_token_width(lb) < ma[1] - 0.75 * em:
         return False
-    # line b starts at the left margin and is not a heading or a new item
-    if lb.x0 > mb[0] + 0.8 * em or _HEADING.match(lb.text):
+    # line b starts at the left margin and is not a heading, a new item or a table's number/unit
+    if lb.x0 > mb[0] + 0.8 * em or _HEADING.match(lb.text) or _TABLE_LINE.search(lb.text):
         return False
     if a.page == b.page:
         gap = lb.top - la.bottom
@@ -814,4 +907,4 @@ def _assemble(pages: list[_Page]) -> list[Block]:
     return blocks
 
 
-__all__ = ["read_pdf", "UNUSABLE_WARNING"]
+__all__ = ["read_pdf", "layout_page", "UNUSABLE_WARNING", "SCAN_WARNING", "OCR_WARNING"]

@@ -6,7 +6,8 @@ origin: ``x`` grows to the right, ``y`` grows downwards.
 
 A character is a tuple ``(x0, top, x1, bottom, cy, em, ch)``: its horizontal extent (advance
 box), its glyph box top/bottom, the vertical centre of the glyph box, the font size (em) and the
-character itself.
+character itself; an eighth item ``True`` marks a character printed after a space character
+(a space narrower than a quarter em, which the gap alone would not show).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-X0, TOP, X1, BOT, CY, EM, CH = range(7)
+X0, TOP, X1, BOT, CY, EM, CH, SP = range(8)
 
 Char = tuple  # (x0, top, x1, bottom, cy, em, ch)
 Box = tuple[float, float, float, float]
@@ -145,7 +146,8 @@ def line_text(chars: list) -> str:
     spaced = False
     for c in chars[1:]:
         em = c[EM] if c[EM] > prev_em else prev_em
-        if c[X0] - prev_x1 > 0.25 * em:
+        gap = c[X0] - prev_x1
+        if gap > 0.25 * em or (len(c) > SP and gap > -0.1 * em):
             parts.append(" ")
             spaced = True
         parts.append(c[CH])
@@ -562,6 +564,23 @@ def find_text_tables(lines_chars: list[list], min_gap_em: float = 1.5) -> list[t
         lo = min(starts) - em
         hi = max(ends) + em
 
+        cols = [(p[0], p[1]) for k in seed for p in info[k]]
+
+        def centred(k: int) -> bool:
+            """A header line of centred column titles: pieces (cut at gaps of an em) each centred
+            over a different column of the seed lines; two or more, or one short wrapped end."""
+            pieces = _pieces_info(lines_chars[k], 1.0)
+            if len(pieces) < 2 and not (pieces and len(pieces[0][2]) <= 3):
+                return False
+            hit = set()
+            for x0, x1, _t in pieces:
+                mid = (x0 + x1) / 2
+                got = [j for j, (s, e) in enumerate(cols) if s - em <= mid <= e + em]
+                if not got or x0 < lo or x1 > hi:
+                    return False
+                hit.add(min(got, key=lambda j: abs((cols[j][0] + cols[j][1]) / 2 - mid)))
+            return len(hit) == len(pieces)
+
         def aligned(k: int) -> bool:
             if strong[k]:
                 return True
@@ -569,9 +588,9 @@ def find_text_tables(lines_chars: list[list], min_gap_em: float = 1.5) -> list[t
                 return False
             for x0, x1, _t in info[k]:
                 if x0 < lo or x1 > hi:
-                    return False
+                    return centred(k)
                 if not any(abs(x0 - s) <= em for s in starts) and not any(abs(x1 - e) <= em for e in ends):
-                    return False
+                    return centred(k)
             return True
 
         a, b = i, last + 1

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from juesuan.model import CheckResult
 
-from .html import render_html
 from .json import render_json, to_json_dict
-from .markdown import render_markdown
 from .terminal import print_rich
-from .text import render_text
-from .xlsx import render_xlsx
+
+# html (Jinja2), markdown and xlsx (openpyxl, which pulls in numpy when present) are imported
+# only when that format is asked for: a terminal or JSON check should not pay for them.
 
 FORMATS: tuple[str, ...] = ("text", "json", "md", "html", "xlsx")
 
@@ -35,14 +34,22 @@ def render(result: CheckResult, fmt: str) -> str | bytes:
     key = fmt.lower().lstrip(".")
     key = {"txt": "text", "markdown": "md", "htm": "html"}.get(key, key)
     if key == "text":
+        from .text import render_text
+
         return render_text(result)
     if key == "json":
         return render_json(result)
     if key == "md":
+        from .markdown import render_markdown
+
         return render_markdown(result)
     if key == "html":
+        from .html import render_html
+
         return render_html(result)
     if key == "xlsx":
+        from .xlsx import render_xlsx
+
         return render_xlsx(result)
     raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
 

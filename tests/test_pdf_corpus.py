@@ -49,7 +49,11 @@ def test_pdf_metadata_and_tables(name, pdf_docs):
 def test_real_pdfs_have_no_false_error(name, pdf_docs):
     from juesuan.rules import check
 
-    errors = [f for f in check(pdf_docs[name]).findings if f.severity == "error"]
+    # the tables: no error at all. The narrative's own errors in these real publications (财政局
+    # 第21页 "财政拨款收入支出总计0.3万元", "占71.73%" for 2106.66 ÷ 2940.05 = 71.65 %; 规划资源局
+    # 第24页 一般公共预算财政拨款基本支出 5377.64 = the all-funds 基本支出) are asserted and judged in
+    # tests/test_rules_narrative.py (EXPECTED_PDF).
+    errors = [f for f in check(pdf_docs[name]).findings if f.severity == "error" and f.family not in ("NR", "NP")]
     assert errors == [], [f.message for f in errors]
 
 

@@ -49,13 +49,13 @@ def test_example(rule, kind, example):
 
 @pytest.mark.parametrize("rule", CATALOG, ids=lambda r: r.id)
 def test_rule_metadata(rule):
-    assert re.fullmatch(r"JS-(AR|HI|SB|XT|CP|RD)-\d{3}", rule.id)
+    assert re.fullmatch(r"JS-(AR|HI|SB|XT|CP|RD|PF|NR|NP)-\d{3}", rule.id)
     assert rule.id[3:5] == rule.family and rule.family in FAMILIES
     assert rule.severity in SEVERITY_ORDER
     assert re.search(r"[\u4e00-\u9fff]", rule.title), "title is Chinese"
     assert rule.doc and rule.message
     if rule.legal_basis:
-        assert "《预算法实施条例》" in rule.legal_basis or "财预〔2016〕143号" in rule.legal_basis
+        assert any(law in rule.legal_basis for law in ("《预算法实施条例》", "财预〔2016〕143号", "财预〔2020〕10号"))
 
 
 def test_identity_messages_name_the_numbers():

@@ -287,6 +287,7 @@ class Finding:
     printed: str | None = None
     difference: str | None = None
     family: str = ""
+    sentence: dict | None = None  # families NR/NP: the narrative sentence {text, line, page}
 
 
 @dataclass(slots=True)

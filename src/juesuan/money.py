@@ -116,6 +116,62 @@ def compare_ge(larger: Decimal, smaller: Decimal) -> Comparison:
     return Comparison(outcome, smaller, larger, diff, tol)
 
 
+def compare_ratio(
+    printed_pct: Decimal,
+    part: Decimal,
+    whole: Decimal,
+    *,
+    change: Literal["increase", "decrease"] | None = None,
+) -> Comparison | None:
+    """A printed percentage against ``100 · part / base`` under interval semantics.
+
+    ``base`` is ``whole`` (a share 占…%, a completion rate 完成预算的…%), or for a year-on-year
+    change the prior-year value the change implies: ``whole − part`` after an increase,
+    ``whole + part`` after a decrease (``part`` the change amount, ``whole`` the current value).
+
+    ``part`` and ``whole`` stand for the intervals of their printed precision (a zero as 0.00), the
+    percentage for ±half its last digit. The ratio is monotone in both amounts, so its interval is
+    reached at the corners. ``exact``: the ratio of the printed amounts rounds to the printed
+    percentage; ``rounding``: it does not, but some values inside the amounts' intervals give it;
+    ``mismatch``: none does. A percentage that is the ratio truncated rather than rounded at its
+    last digit (99.868 % printed 99.86 %, a common convention) is ``rounding`` too, never an error.
+    ``expected`` is the ratio of the printed amounts, ``tolerance`` the
+    largest distance from it that the intervals allow. None when the ratio is undefined (a zero
+    base with a non-zero part, or a base whose interval reaches zero); 0 % of 0 is exact.
+    """
+    hp = half_unit(part) if part != 0 else Decimal("0.005")
+    hw = half_unit(whole) if whole != 0 else Decimal("0.005")
+    hz = half_unit(printed_pct)
+
+    def base(p: Decimal, w: Decimal) -> Decimal:
+        if change == "increase":
+            return w - p
+        if change == "decrease":
+            return w + p
+        return w
+
+    hundred = Decimal(100)
+    b = base(part, whole)
+    if b == 0 or base(part + hp, whole - hw) <= 0:
+        if part == 0 and printed_pct == 0:
+            return Comparison("exact", ZERO, printed_pct, ZERO, hz)
+        return None
+    point = hundred * part / b
+    low = hundred * max(part - hp, ZERO) / base(max(part - hp, ZERO), whole + hw)
+    high = hundred * (part + hp) / base(part + hp, whole - hw)
+    diff = printed_pct - point
+    tol = max(point - low, high - point) + hz
+    if abs(diff) <= hz:
+        outcome: Outcome = "exact"
+    elif printed_pct + hz >= low and printed_pct - hz <= high:
+        outcome = "rounding"
+    elif printed_pct <= high and printed_pct + 2 * hz > low:
+        outcome = "rounding"  # the ratio cut (not rounded) at the printed digit: 99.868 → 99.86
+    else:
+        outcome = "mismatch"
+    return Comparison(outcome, point, printed_pct, diff, tol)
+
+
 def _judge(printed: Decimal, expected: Decimal, tol: Decimal) -> Comparison:
     diff = printed - expected
     if diff == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -132,12 +133,76 @@ ROW_NAMES_ZH: dict[str, str] = {
 }
 
 
+# Findings of families NR/NP name narrative sentences with cells of this pseudo-table: row = the
+# claim's subject, column = its kind, value = the number as printed (never a table grid).
+NARRATIVE = "narrative"
+NARRATIVE_COLUMNS_ZH: dict[str, str] = {
+    "amount": "金额",
+    "share": "占比",
+    "change_amount": "增减额",
+    "change_pct": "增减幅度",
+    "completion_pct": "预算完成率",
+    "count": "数量",
+    "other_pct": "百分比",
+    "missing": "缺少",
+    "entry": "目录条目",
+    "part": "正文部分",
+}
+
+
+# The self-evaluation tables (绩效自评表): one per project, facts carry Fact.project.
+PERF_TABLES: tuple[str, ...] = ("perf_project", "perf_department")
+PERF_TABLE_NAMES_ZH: dict[str, str] = {
+    "perf_project": "项目支出绩效自评表",
+    "perf_department": "部门整体支出绩效自评表",
+}
+PERF_COLUMN_NAMES_ZH: dict[str, str] = {
+    "budget_declared": "目标申报数",
+    "budget_initial": "年初预算数",
+    "budget_full": "全年预算数",
+    "executed": "全年执行数",
+    "balance": "结转结余",
+    "rate": "执行率",
+    "weight": "分值",
+    "score": "得分",
+    "degree": "完成程度",
+    "deviation": "偏差度",
+    "target": "指标值",
+    "target_initial": "年初指标值",
+    "actual": "实际完成值",
+}
+_PERF_ROW_NAMES = {"total": "总分", "indicators": "指标自评得分小计", "deduction": "减分项", "funds.total": "资金总额"}
+
+
 def table_name(table_id: str) -> str:
-    return TABLE_NAMES_ZH.get(table_id, table_id)
+    if table_id == NARRATIVE:
+        return "情况说明"
+    return TABLE_NAMES_ZH.get(table_id) or PERF_TABLE_NAMES_ZH.get(table_id, table_id)
 
 
 def column_name(table_id: str, column: str) -> str:
+    if table_id == NARRATIVE:
+        return NARRATIVE_COLUMNS_ZH.get(column, column)
+    if table_id in PERF_TABLES:
+        return PERF_COLUMN_NAMES_ZH.get(column, column)
     return _COLUMN_NAMES_BY_TABLE.get((table_id, column)) or COLUMN_NAMES_ZH.get(column, column)
+
+
+def perf_slug(project: str) -> str:
+    """A short stable id for a project name (ids and anchors must be ASCII)."""
+    return hashlib.sha1(project.encode("utf-8")).hexdigest()[:8]
+
+
+def sentence_parts(sentence: dict | None) -> tuple[str, str, str] | None:
+    """A finding's sentence split around its number: (before, number, after); None without one."""
+    if not sentence or not sentence.get("text"):
+        return None
+    text = str(sentence["text"])
+    number = str(sentence.get("number") or "")
+    pos = text.find(number) if number else -1
+    if pos < 0:
+        return (text, "", "")
+    return (text[:pos], number, text[pos + len(number) :])
 
 
 def severity_name(severity: str) -> str:
@@ -160,9 +225,11 @@ def ordered_findings(result: CheckResult) -> list[Finding]:
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
-def cell_id(table: str, row: str, column: str) -> str:
-    """The HTML id of a table cell: ``cell-<table>-<row>-<column>``."""
-    return "cell-" + "-".join(_ID_UNSAFE.sub("_", part) for part in (table, row, column))
+def cell_id(table: str, row: str, column: str, project: str = "") -> str:
+    """The HTML id of a table cell: ``cell-<table>-<row>-<column>``; a self-evaluation table's
+    cell carries its project: ``cell-<table>-<project slug>-<row>-<column>``."""
+    parts = (table, perf_slug(project), row, column) if project else (table, row, column)
+    return "cell-" + "-".join(_ID_UNSAFE.sub("_", part) for part in parts)
 
 
 def location(page: int | None, line: int | None, ref: str | None = None) -> str:
@@ -301,7 +368,10 @@ def build_grids(result: CheckResult, findings: list[Finding] | None = None) -> l
     infos = {t.id: t for t in doc.tables}
 
     table_ids = [t.id for t in doc.tables]
-    extra = {f.table for f in doc.facts} | {c.table for f in findings for c in f.cells}
+    # the self-evaluation tables repeat per project: they get sections of their own (report.perf)
+    extra = {f.table for f in doc.facts if f.table not in PERF_TABLES} | {
+        c.table for f in findings for c in f.cells if c.table != NARRATIVE and c.table not in PERF_TABLES
+    }
     known = [t for t in TABLE_IDS if t in extra and t not in table_ids]
     unknown = sorted(t for t in extra if t not in table_ids and t not in TABLE_IDS)
     table_ids += known + unknown
@@ -386,22 +456,49 @@ def row_labels(doc: Document) -> dict[tuple[str, str], str]:
     return out
 
 
+def perf_row_label(row: str, label: str) -> str:
+    """A self-evaluation table's row as a reviewer names it (资金总额, the indicator's name, 总分)."""
+    label = label.strip().rstrip(":：")
+    if row in _PERF_ROW_NAMES and (row != "funds.total" or not label or len(label) > 12):
+        return _PERF_ROW_NAMES[row]
+    if row.startswith("ind.") and label:
+        name = label.rsplit(" [", 1)[0] if label.endswith("]") else label
+        return "指标「" + (name.split("/")[-1] or name) + "」"
+    return label or row
+
+
 def cell_row_label(cell: CellRef, labels: dict[tuple[str, str], str]) -> str:
     """The printed name of a cell's row: its own label, the document's, or a fallback."""
+    if cell.table in PERF_TABLES:
+        return perf_row_label(cell.row, cell.label)
     return cell.label or labels.get((cell.table, cell.row)) or ROW_NAMES_ZH.get(cell.row, "")
+
+
+def cell_table_name(cell: CellRef) -> str:
+    """The cell's table, with the project for a self-evaluation table: 项目支出绩效自评表「…」."""
+    name = table_name(cell.table)
+    return f"{name}「{cell.project}」" if cell.project else name
+
+
+def cell_row_text(cell: CellRef, labels: dict[tuple[str, str], str]) -> str:
+    """Like :func:`row_text` for a finding's cell (no row key for a self-evaluation table)."""
+    label = cell_row_label(cell, labels)
+    return label if cell.table in PERF_TABLES else row_text(cell.row, label)
 
 
 def row_text(row: str, label: str) -> str:
     """``208 社会保障和就业支出``: the key, then the label unless the label already starts with it."""
     if not label:
         return row
+    if ":" in row or not row.isascii():
+        return label  # a narrative subject (情况说明 cells): the label is its readable form
     return label if label.startswith(row) else f"{row} {label}"
 
 
 def describe_cell(cell: CellRef, labels: dict[tuple[str, str], str]) -> str:
     """``收入决算表 / 208 社会保障和就业支出 / 合计 = 123.45``."""
-    row = row_text(cell.row, cell_row_label(cell, labels))
+    row = cell_row_text(cell, labels)
     return (
-        f"{table_name(cell.table)} / {row} / {column_name(cell.table, cell.column)}"
+        f"{cell_table_name(cell)} / {row} / {column_name(cell.table, cell.column)}"
         f" = {cell_value_text(cell)}"
     )

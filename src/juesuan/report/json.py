@@ -16,6 +16,7 @@ from .common import (
     severity_name,
     table_name,
 )
+from .perf import perf_summary
 
 
 def _table(t: TableInfo) -> dict[str, Any]:
@@ -45,6 +46,7 @@ def _cell(c: CellRef, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
         "ref": c.ref,
         "label": cell_row_label(c, labels),
         "column_name": column_name(c.table, c.column),
+        **({"project": c.project} if c.project else {}),
     }
 
 
@@ -61,7 +63,19 @@ def _finding(f: Finding, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
         "expected": f.expected,
         "printed": f.printed,
         "difference": f.difference,
+        **_sentence(f),
     }
+
+
+def _sentence(f: Finding) -> dict[str, Any]:
+    """``sentence``: the narrative sentence a finding is about (families NR/NP), when there is one."""
+    s = getattr(f, "sentence", None)
+    if not s:
+        return {}
+    out = {"text": s.get("text"), "line": s.get("line"), "page": s.get("page")}
+    if s.get("number"):
+        out["number"] = s["number"]
+    return {"sentence": out}
 
 
 def to_json_dict(result: CheckResult) -> dict[str, Any]:
@@ -80,6 +94,7 @@ def to_json_dict(result: CheckResult) -> dict[str, Any]:
             "tables": [_table(t) for t in doc.tables],
             "unreadable": list(doc.unreadable),
             "warnings": list(doc.warnings),
+            **({"perf": perf_summary(result)} if doc.perf else {}),
         },
         "findings": [_finding(f, labels) for f in findings],
         "summary": {

@@ -8,17 +8,18 @@ from juesuan.model import CheckResult, Finding
 
 from .common import (
     SEVERITIES,
-    cell_row_label,
+    cell_row_text,
+    cell_table_name,
     cell_value_text,
     column_name,
     location,
     missing_standard_tables,
     ordered_findings,
     row_labels,
-    row_text,
     severity_name,
     table_name,
 )
+from .perf import perf_summary
 
 # ASCII punctuation that acts inside a line (emphasis, code, links, raw HTML, entities, table
 # cells, strikethrough, closing heading marks). CommonMark lets any ASCII punctuation be
@@ -59,13 +60,13 @@ def md_code(text: str) -> str:
 def _cell_rows(f: Finding, labels: dict[tuple[str, str], str]) -> list[str]:
     lines = ["| 表 | 行 | 列 | 值 | 位置 |", "|---|---|---|---:|---|"]
     for c in f.cells:
-        row = row_text(c.row, cell_row_label(c, labels))
+        row = cell_row_text(c, labels)
         lines.append(
             "| "
             + " | ".join(
                 md_escape(x)
                 for x in (
-                    table_name(c.table),
+                    cell_table_name(c),
                     row,
                     column_name(c.table, c.column),
                     cell_value_text(c),
@@ -120,6 +121,9 @@ def render_markdown(result: CheckResult) -> str:
             out += [f"### {n}. {md_code(f.rule)} {md_escape(f.title)}", ""]
             if f.message:
                 out += [md_block(f.message), ""]
+            if f.sentence and f.sentence.get("text"):
+                loc = location(f.sentence.get("page"), f.sentence.get("line"))
+                out += ["> 原句：" + md_escape(str(f.sentence["text"])) + (f"（{md_escape(loc)}）" if loc else ""), ""]
             numbers = [
                 f"{name}：{md_escape(v)}"
                 for name, v in (
@@ -135,4 +139,29 @@ def render_markdown(result: CheckResult) -> str:
                 out += ["涉及的表：" + "、".join(md_escape(table_name(t)) for t in f.tables), ""]
             if f.cells:
                 out += _cell_rows(f, labels) + [""]
+    out += _perf_summary(result)
     return "\n".join(out)
+
+
+def _perf_summary(result: CheckResult) -> list[str]:
+    """绩效自评表: one line per self-evaluation table, with the findings on it by severity."""
+    rows = perf_summary(result)
+    if not rows:
+        return []
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for f in result.findings:
+        for key in dict.fromkeys((c.table, c.project) for c in f.cells if c.project):
+            per = counts.setdefault(key, {})
+            per[f.severity] = per.get(f.severity, 0) + 1
+    out = [f"## 绩效自评表（{len(rows)}）", "", "| 项目 | 表 | 位置 | 总分 | 等级 | 错误 | 警告 | 提示 |",
+           "|---|---|---|---:|---|---:|---:|---:|"]
+    for r in rows:
+        per = counts.get((r["table"], r["project"]), {})
+        out.append(
+            "| " + " | ".join(md_escape(x) for x in (
+                r["project"], table_name(r["table"]), location(None, r["line"]) or "—",
+                r["total"] if r["total"] is not None else ("未能读取" if not r["readable"] else "—"),
+                r["grade"] or "—", str(per.get("error", 0)), str(per.get("warning", 0)), str(per.get("info", 0)),
+            )) + " |"
+        )
+    return out + [""]

@@ -67,6 +67,12 @@ def print_rich(result: CheckResult, console: Console) -> None:
         console.print(line)
         if f.message:
             console.print(Padding(Text(f.message), (0, 0, 0, 2), expand=False))
+        if f.sentence and f.sentence.get("text"):
+            quote = Text("原句：" + str(f.sentence["text"]), style="italic")
+            loc = location(f.sentence.get("page"), f.sentence.get("line"))
+            if loc:
+                quote.append(f"  {loc}", style="dim")
+            console.print(Padding(quote, (0, 0, 0, 2), expand=False))
         numbers = [
             f"{name} {v}"
             for name, v in (("期望值", f.expected), ("列示值", f.printed), ("差额", f.difference))

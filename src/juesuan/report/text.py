@@ -47,6 +47,9 @@ def render_text(result: CheckResult) -> str:
         out.append(f"{n}. [{severity_name(f.severity)}] {f.rule}  {_one_line(f.title)}")
         if f.message:
             out.append(f"   {_one_line(f.message)}")
+        if f.sentence and f.sentence.get("text"):
+            loc = location(f.sentence.get("page"), f.sentence.get("line"))
+            out.append(f"   原句：{_one_line(str(f.sentence['text']))}" + (f"  （{loc}）" if loc else ""))
         numbers = [
             f"{name} {v}"
             for name, v in (("期望值", f.expected), ("列示值", f.printed), ("差额", f.difference))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
 
@@ -18,17 +19,18 @@ from juesuan.model import CheckResult
 
 from .common import (
     build_grids,
-    cell_row_label,
+    cell_row_text,
+    cell_table_name,
     cell_value_text,
     column_name,
     location,
     ordered_findings,
     row_labels,
-    row_text,
     severity_name,
     table_name,
     to_decimal,
 )
+from .perf import PerfBlock, PerfSection, build_perf_sections
 
 FINDINGS_HEADER = (
     "规则",
@@ -121,6 +123,7 @@ def render_xlsx(result: CheckResult) -> bytes:
     labels = row_labels(doc)
     findings = ordered_findings(result)
     grids = build_grids(result, findings)
+    perf = build_perf_sections(result, findings)
 
     wb = Workbook()
     ws = wb.active
@@ -128,6 +131,8 @@ def render_xlsx(result: CheckResult) -> bytes:
     taken: set[str] = set()
     ws.title = sheet_title("findings", taken)
     sheet_of = {g.id: sheet_title(g.id, taken) for g in grids}
+    perf_sheet = sheet_title(PERF_SHEET, taken) if perf else ""
+    perf_layout = _perf_layout(perf)
 
     # where each (table, row, column) lands in its sheet, for hyperlinks
     anchors: dict[tuple[str, str, str], str] = {}
@@ -137,12 +142,16 @@ def render_xlsx(result: CheckResult) -> bytes:
                 anchors[(g.id, r.key, column_key)] = (
                     f"{quote_sheetname(sheet_of[g.id])}!{get_column_letter(c_i)}{r_i}"
                 )
+    perf_anchors = {
+        key: f"{quote_sheetname(perf_sheet)}!{get_column_letter(col)}{row}"
+        for key, (row, col) in perf_layout.cells.items()
+    }
 
     _header(ws, FINDINGS_HEADER, list(_FINDINGS_WIDTHS))
     for i, f in enumerate(findings, start=2):
         cells = f.cells
-        tables = [table_name(c.table) for c in cells] or [table_name(t) for t in f.tables]
-        rows = [row_text(c.row, cell_row_label(c, labels)) for c in cells]
+        tables = [cell_table_name(c) for c in cells] or [table_name(t) for t in f.tables]
+        rows = [cell_row_text(c, labels) for c in cells]
         for col, value in enumerate(
             (
                 f.rule,
@@ -167,11 +176,16 @@ def render_xlsx(result: CheckResult) -> bytes:
         sev.font = _SEVERITY_FONT.get(f.severity, Font(bold=True))
         if f.severity in FILLS:
             sev.fill = FILLS[f.severity]
-        if cells and (c0 := cells[0]) and (c0.table, c0.row, c0.column) in anchors:
+        target = None
+        if cells:
+            c0 = cells[0]
+            if c0.project:
+                target = perf_anchors.get((c0.project, c0.table, c0.row, c0.column))
+            else:
+                target = anchors.get((c0.table, c0.row, c0.column))
+        if target is not None:
             link = ws.cell(row=i, column=5)
-            link.hyperlink = Hyperlink(
-                ref=link.coordinate, location=anchors[(c0.table, c0.row, c0.column)]
-            )
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
             link.font = Font(color="1D4ED8", underline="single")
     ws.freeze_panes = "A2"
     if findings:
@@ -214,6 +228,9 @@ def render_xlsx(result: CheckResult) -> bytes:
         if any(c is not None and c.severity == "error" for r in g.rows for c in r.cells):
             ts.sheet_properties.tabColor = "B42318"
 
+    if perf:
+        _write_perf(wb.create_sheet(perf_sheet), perf, perf_layout, findings)
+
     info = wb.create_sheet(sheet_title("document", taken))
     _header(info, ["项目", "内容"], [14, 80])
     meta = [
@@ -235,3 +252,110 @@ def render_xlsx(result: CheckResult) -> bytes:
     buf = BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- 绩效自评
+
+PERF_SHEET = "绩效自评"
+_PERF_TITLE_FILL = PatternFill("solid", fgColor="D0D5DD")
+_PERF_COLUMNS = 12  # the widest block: 一级/二级/三级/指标值/实际完成值 + 4 numbers, or 8 funds columns
+
+
+@dataclass(slots=True)
+class _PerfLayout:
+    """Where each section, block row and cell lands in the 绩效自评 sheet (1-based row, column)."""
+
+    titles: list[int] = field(default_factory=list)  # the title row of each section
+    heads: list[list[int]] = field(default_factory=list)  # per section, the header row of each block
+    cells: dict[tuple[str, str, str, str], tuple[int, int]] = field(default_factory=dict)
+    rows: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (section, block, row) -> row
+
+
+def _text_columns(b: PerfBlock) -> int:
+    return len(b.text_headers) or 1
+
+
+def _perf_layout(perf: list[PerfSection]) -> _PerfLayout:
+    out = _PerfLayout()
+    r = 1
+    for s_i, s in enumerate(perf):
+        out.titles.append(r)
+        r += 2  # title, meta
+        heads = []
+        for b_i, b in enumerate(s.blocks):
+            heads.append(r)
+            r += 1
+            first = 1 + _text_columns(b)
+            for k, row in enumerate(b.rows):
+                out.rows[(s_i, b_i, k)] = r
+                for c_i, c in enumerate(row.cells):
+                    if c is not None:
+                        out.cells[(c.project, c.table, c.row, c.column)] = (r, first + c_i)
+                r += 1
+        out.heads.append(heads)
+        r += 1  # a blank row between projects
+    return out
+
+
+def _write_perf(ts: Worksheet, perf: list[PerfSection], layout: _PerfLayout, findings: list) -> None:
+    """One block per project: its name, where it is, 总分 and grade, then 资金 / 绩效指标 / 得分."""
+    for col, width in enumerate((26, 16, 30, 16, 16) + (13,) * (_PERF_COLUMNS - 5), start=1):
+        ts.column_dimensions[get_column_letter(col)].width = width
+    for s_i, s in enumerate(perf):
+        t = layout.titles[s_i]
+        _put_text(ts, t, 1, s.name)
+        _put_text(ts, t, 2, s.kind_name)
+        _put_text(ts, t, 3, location(s.page, s.line) or "")
+        _put_text(ts, t, 4, f"总分 {s.total}" if s.total is not None else "")
+        _put_text(ts, t, 5, f"等级 {s.grade}" if s.grade else "")
+        _put_text(ts, t, 6, f"发现 {len(s.findings)} 条" if s.findings else "")
+        for col in range(1, _PERF_COLUMNS + 1):
+            cell = ts.cell(row=t, column=col)
+            cell.fill, cell.font = _PERF_TITLE_FILL, _HEADER_FONT
+        if s.severity in FILLS:
+            ts.cell(row=t, column=6).fill = FILLS[s.severity]
+        meta = [x for x in (
+            f"主管部门：{s.department}" if s.department else "",
+            f"实施单位：{s.implementer}" if s.implementer else "",
+            f"金额单位：{s.unit}" + ("（换算为万元）" if s.unit == "元" else ""),
+            "" if s.readable else "表格未能转换",
+        ) if x]
+        _put_text(ts, t + 1, 1, "；".join(meta))
+        for b_i, b in enumerate(s.blocks):
+            h = layout.heads[s_i][b_i]
+            head = [*(b.text_headers or [b.name]), *b.column_names]
+            for col, name in enumerate(head, start=1):
+                c = ts.cell(row=h, column=col, value=name)
+                c.font, c.fill = _HEADER_FONT, _HEADER_FILL
+                c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            first = 1 + _text_columns(b)
+            for k, row in enumerate(b.rows):
+                r = layout.rows[(s_i, b_i, k)]
+                for col, text in enumerate(row.texts or [row.label], start=1):
+                    _put_text(ts, r, col, text)
+                if row.is_total:
+                    for col in range(1, first + len(b.columns)):
+                        ts.cell(row=r, column=col).font = _HEADER_FONT
+                for c_i, pc in enumerate(row.cells):
+                    if pc is None:
+                        continue
+                    col = first + c_i
+                    if pc.fact is not None and not pc.value.startswith("—"):
+                        value = pc.fact.value / 100 if pc.column in ("rate", "degree") else pc.fact.value
+                        _put_number(ts, r, col, value)
+                        if pc.column in ("rate", "degree"):
+                            ts.cell(row=r, column=col).number_format = "0.00%"
+                    else:
+                        _put_text(ts, r, col, pc.value)
+                    cell = ts.cell(row=r, column=col)
+                    if pc.severity in FILLS:
+                        cell.fill = FILLS[pc.severity]
+                    if pc.findings:
+                        text = "\n".join(
+                            f"#{n} {severity_name(findings[n - 1].severity)} {findings[n - 1].rule}："
+                            f"{findings[n - 1].title}"
+                            for n in pc.findings
+                        )
+                        cell.comment = Comment(_text(text), "juesuan", width=320, height=120)
+    if any(s.severity == "error" for s in perf):
+        ts.sheet_properties.tabColor = "B42318"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..model import CheckResult, Document
-from . import arithmetic, completeness, cross, hierarchy, rounding, summary
+from . import arithmetic, completeness, cross, hierarchy, narrative, perf, prose, rounding, summary
 from .engine import Key, Rule, identity_cells as _identity_cells, run
 
 CATALOG: list[Rule] = [
@@ -15,6 +15,9 @@ CATALOG: list[Rule] = [
     *cross.RULES,
     *completeness.RULES,
     rounding.RULE,
+    *perf.RULES,
+    *narrative.RULES,
+    *prose.RULES,
 ]
 
 _BY_ID = {r.id: r for r in CATALOG}

@@ -28,6 +28,8 @@ def _example(eid: str, e: Example) -> str:
         parts.append("目录：" + "、".join(e.toc))
     if e.labels:
         parts.append("名称：" + "、".join(f"{k}=「{v}」" for k, v in e.labels))
+    if e.text:
+        parts.append("情况说明：" + " ⏎ ".join(f"「{line}」" for line in e.text))
     if e.note:
         parts.append(f"（{e.note}）")
     return f"- **{eid}**：" + "；".join(parts)

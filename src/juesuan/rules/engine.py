@@ -27,6 +27,8 @@ from typing import Callable, Iterable, Literal
 from ..model import (
     SEVERITY_ORDER,
     TABLE_IDS,
+    Block,
+    Cell,
     CellRef,
     Document,
     Fact,
@@ -47,6 +49,9 @@ FAMILIES: dict[str, str] = {
     "XT": "表间勾稽",
     "CP": "完整性",
     "RD": "尾差",
+    "PF": "绩效自评",
+    "NR": "叙述一致",
+    "NP": "叙述完整",
 }
 
 _ZERO_2DP = Decimal("0.00")
@@ -78,6 +83,10 @@ class Issue:
     tables: list[str]
     cells: list[CellRef] = field(default_factory=list)
     row: str | None = None  # for ordering findings
+    expected: str | None = None  # the computed side, when the issue is arithmetic (family PF)
+    printed: str | None = None
+    difference: str | None = None
+    sentence: dict | None = None  # the narrative sentence it is about (families NR, NP): text, line, page
 
 
 # --------------------------------------------------------------------------- examples
@@ -93,6 +102,7 @@ class Example:
     toc: tuple[str, ...] = ()
     labels: tuple[tuple[str, str], ...] = ()  # ("table/row", printed name)
     note: str = ""
+    text: tuple[str, ...] = ()  # narrative lines (情况说明), read into claims
 
 
 def ex(
@@ -102,9 +112,11 @@ def ex(
     toc: Iterable[str] = (),
     labels: dict[str, str] | None = None,
     note: str = "",
+    text: Iterable[str] = (),
 ) -> Example:
     return Example(
-        tuple(cells), tuple(tables), tuple(empty), tuple(toc), tuple((labels or {}).items()), note
+        tuple(cells), tuple(tables), tuple(empty), tuple(toc), tuple((labels or {}).items()), note,
+        tuple(text),
     )
 
 
@@ -127,10 +139,23 @@ def example_document(example: Example, year: int = 2024) -> Document:
         tables.append(
             TableInfo(t, table_name(t), None, "万元", Provenance(), empty=t in example.empty, row_labels=row_labels)
         )
-    return Document(
+    doc = Document(
         source="example", format="text", department="示例部门", year=year, unit="万元",
-        tables=tables, facts=facts, toc=list(example.toc),
+        tables=tables, facts=facts, toc=list(example.toc), text=_example_text(example.text),
     )
+    if example.text:
+        from ..extract.claims import extract_claims_from_blocks
+
+        doc.claims = extract_claims_from_blocks(doc.text, year=year)
+    return doc
+
+
+def _example_text(lines: tuple[str, ...]) -> list[Block]:
+    """Narrative lines as text blocks, numbered from line 1001 (apart from the cells' lines)."""
+    return [
+        Block("text", [Cell(line, Provenance(line=n))], Provenance(line=n))
+        for n, line in enumerate(lines, start=1001)
+    ]
 
 
 # --------------------------------------------------------------------------- rules
@@ -148,6 +173,9 @@ class Rule:
     check: Callable[["Context"], Iterable[Identity | Issue]] | None
     passing: tuple[Example, ...] = ()
     failing: tuple[Example, ...] = ()
+    # rules that yield issues rather than identities (families NR/NP): the printed cells they
+    # compare with, so that ``reads`` knows which rules a planted value can concern
+    cells_read: Callable[["Context"], Iterable[Key]] | None = None
 
     @property
     def family_name(self) -> str:
@@ -168,7 +196,10 @@ class Rule:
     def reads(self, doc: Document) -> set[Key]:
         """Keys of the printed facts that take part in at least one of this rule's identities."""
         ctx = Context(doc)
-        return {k for i in self.identities(ctx) for k in i.keys() if k in ctx.index}
+        keys = {k for i in self.identities(ctx) for k in i.keys() if k in ctx.index}
+        if self.cells_read is not None:
+            keys.update(k for k in self.cells_read(ctx) if k in ctx.index)
+        return keys
 
 
 # --------------------------------------------------------------------------- context
@@ -188,6 +219,8 @@ class Context:
         self._row_sets: dict[str, set[str]] = {}
         self._labels: dict[tuple[str, str], str] = {}
         for f in doc.facts:
+            if f.project:
+                continue  # 绩效自评表 facts: rows repeat per project; family PF indexes them itself
             if (f.table, f.row) not in self._row_pos:
                 self._row_pos[f.table, f.row] = len(self._row_pos)
                 self._rows.setdefault(f.table, []).append(f.row)
@@ -400,7 +433,8 @@ def run(doc: Document, rules: Iterable[Rule], rounding: Rule) -> list[Finding]:
             if isinstance(item, Issue):
                 f = Finding(
                     rule.id, rule.severity, rule.title, rule.message.format(**item.fields),
-                    list(item.tables), list(item.cells), family=rule.family,
+                    list(item.tables), list(item.cells), expected=item.expected, printed=item.printed,
+                    difference=item.difference, family=rule.family, sentence=item.sentence,
                 )
                 keyed.append((_sort_key(ctx, f, item.row), f))
                 continue

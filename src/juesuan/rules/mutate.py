@@ -23,6 +23,7 @@ class Mutation:
     old_raw: str | None
     new_raw: str
     prov: Provenance
+    project: str = ""  # perf_* tables: the self-evaluation (Fact.project) the cell belongs to
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -30,7 +31,8 @@ class Mutation:
 
     def describe(self) -> str:
         old = self.old_raw if self.old_raw is not None else "（空白）"
-        return f"{self.table}/{self.row}/{self.column}（{self.prov.describe()}）：{old} → {self.new_raw}"
+        where = f"{self.project}:" if self.project else ""
+        return f"{where}{self.table}/{self.row}/{self.column}（{self.prov.describe()}）：{old} → {self.new_raw}"
 
 
 def _raw(value: Decimal, like: str | None) -> str:
@@ -49,15 +51,23 @@ def mutate(
     *,
     delta: Decimal | int | str | None = None,
     rng: random.Random | None = None,
+    project: str | None = None,
 ) -> tuple[Document, Mutation]:
     """A copy of ``doc`` with the value of one cell replaced.
 
     Give ``new_value``, or ``delta`` (added to the printed value); with neither, ``rng`` picks a
     change of ±1, ±10 or ±100. A cell that was not printed is added. Raises ValueError when the
     new value equals the printed one (nothing would be planted).
+
+    ``project`` picks the self-evaluation table of a ``perf_*`` cell (``Fact.project``): the same
+    (table, row, column) occurs once per project. Without it, the first fact with the key is used.
     """
     facts = list(doc.facts)
-    pos = next((i for i, f in enumerate(facts) if f.key == (table, row, column)), None)
+    key = (table, row, column)
+    if project is None:
+        pos = next((i for i, f in enumerate(facts) if f.key == key), None)
+    else:
+        pos = next((i for i, f in enumerate(facts) if f.key == key and f.project == project), None)
     old = facts[pos] if pos is not None else None
     if new_value is None:
         if delta is None:
@@ -74,8 +84,9 @@ def mutate(
         info = doc.table(table)
         label = info.row_labels.get(row, "") if info else ""
         prov = Provenance(ref="planted")
-        facts.append(Fact(table, row, column, new_value, raw, prov, label))
+        facts.append(Fact(table, row, column, new_value, raw, prov, label, project or ""))
     mutation = Mutation(
-        table, row, column, old.value if old else None, new_value, old.raw if old else None, raw, prov
+        table, row, column, old.value if old else None, new_value, old.raw if old else None, raw, prov,
+        project or "",
     )
     return replace(doc, facts=facts, tables=list(doc.tables)), mutation

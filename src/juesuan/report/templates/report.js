@@ -41,6 +41,10 @@
     var id = decodeURIComponent(window.location.hash.slice(1));
     var el = id ? document.getElementById(id) : null;
     if (!el) { return; }
+    // a cell of a self-evaluation table folded away: unfold it
+    for (var p = el; p; p = p.parentElement) {
+      if (p.tagName === "DETAILS" && !p.open) { p.open = true; el.scrollIntoView({ block: "center" }); }
+    }
     if (el.classList.contains("finding") && el.hidden) {
       reveal(el);
       el.scrollIntoView({ block: "start" });

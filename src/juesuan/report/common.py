@@ -18,119 +18,21 @@ from juesuan.model import (
     Fact,
     Finding,
 )
+from juesuan.vocab import COLUMN_ORDER, ROW_NAMES, column_header
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
 SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 
-# Column headers for every column key of facts.md.
-COLUMN_NAMES_ZH: dict[str, str] = {
-    "amount": "金额",
-    "total": "合计",
-    "fiscal": "财政拨款收入",
-    "upper_subsidy": "上级补助收入",
-    "operating": "事业收入",
-    "business": "经营收入",
-    "affiliate_remit": "附属单位上缴收入",
-    "other": "其他收入",
-    "basic": "基本支出",
-    "project": "项目支出",
-    "remit_upper": "上缴上级支出",
-    "affiliate_subsidy": "对附属单位补助支出",
-    "gpb": "一般公共预算财政拨款",
-    "gov_fund": "政府性基金预算财政拨款",
-    "soe_capital": "国有资本经营预算财政拨款",
-    "opening_balance": "年初结转和结余",
-    "income": "本年收入",
-    "expense_total": "本年支出合计",
-    "expense_basic": "基本支出",
-    "expense_project": "项目支出",
-    "closing_balance": "年末结转和结余",
-    "budget": "预算数",
-    "final": "决算数",
-    "value": "数值",
-}
+# The names of the facts contract's keys live in juesuan.vocab (shared with the rules' messages).
+ROW_NAMES_ZH = ROW_NAMES
 
-# Where one key means something else in one table.
-_COLUMN_NAMES_BY_TABLE: dict[tuple[str, str], str] = {
-    ("expenditure", "business"): "经营支出",
-}
-
-# Canonical column order per table (facts.md); unknown columns follow in order of appearance.
-COLUMN_ORDER: dict[str, tuple[str, ...]] = {
-    "income_expense_summary": ("amount",),
-    "fiscal_summary": ("amount", "total", "gpb", "gov_fund", "soe_capital"),
-    "income": (
-        "total",
-        "fiscal",
-        "upper_subsidy",
-        "operating",
-        "business",
-        "affiliate_remit",
-        "other",
-    ),
-    "expenditure": ("total", "basic", "project", "remit_upper", "business", "affiliate_subsidy"),
-    "gpb_expenditure": ("total", "basic", "project"),
-    "soe_capital": ("total", "basic", "project"),
-    "gpb_basic": ("amount",),
-    "gov_fund": (
-        "opening_balance",
-        "income",
-        "expense_total",
-        "expense_basic",
-        "expense_project",
-        "closing_balance",
-    ),
-    "three_public": ("budget", "final"),
-    "disclosure_stats": ("value",),
-}
-
-# Fallback names for the non-code row keys of facts.md, used when the document gave no label.
-ROW_NAMES_ZH: dict[str, str] = {
-    "total": "合计",
-    "personnel_total": "人员经费合计",
-    "public_total": "公用经费合计",
-    "income.gpb": "一般公共预算财政拨款收入",
-    "income.gov_fund": "政府性基金预算财政拨款收入",
-    "income.soe_capital": "国有资本经营预算财政拨款收入",
-    "income.upper_subsidy": "上级补助收入",
-    "income.operating": "事业收入",
-    "income.business": "经营收入",
-    "income.affiliate_remit": "附属单位上缴收入",
-    "income.other": "其他收入",
-    "income.total": "本年收入合计",
-    "income.use_non_fiscal_balance": "使用非财政拨款结余",
-    "income.opening_balance": "年初结转和结余",
-    "income.opening_balance.gpb": "一般公共预算财政拨款(年初)",
-    "income.opening_balance.gov_fund": "政府性基金预算财政拨款(年初)",
-    "income.opening_balance.soe_capital": "国有资本经营预算财政拨款(年初)",
-    "income.grand_total": "收入总计",
-    "expense.total": "本年支出合计",
-    "expense.balance_distribution": "结余分配",
-    "expense.closing_balance": "年末结转和结余",
-    "expense.grand_total": "支出总计",
-    "overseas": "因公出国(境)费",
-    "vehicle": "公务用车购置及运行(维护)费",
-    "vehicle_purchase": "公务用车购置费",
-    "vehicle_operation": "公务用车运行(维护)费",
-    "reception": "公务接待费",
-    "procurement.total": "政府采购合计",
-    "procurement.goods": "政府采购(货物)",
-    "procurement.works": "政府采购(工程)",
-    "procurement.services": "政府采购(服务)",
-    "running_cost.admin": "机关运行经费",
-    "running_cost.civil_servant_mgmt": "参照公务员法管理事业单位运行经费",
-    "vehicles.total": "车辆合计",
-    "vehicles.ministerial": "部级领导干部用车",
-    "vehicles.principal": "主要领导干部用车",
-    "vehicles.confidential": "机要通信用车",
-    "vehicles.emergency": "应急保障用车",
-    "vehicles.law_enforcement": "执法执勤用车",
-    "vehicles.special": "特种专业技术用车",
-    "vehicles.retiree": "离退休干部用车",
-    "vehicles.other": "其他用车",
-    "equipment_over_1m": "单价100万元以上设备",
-}
+# A flat header per column key, for views that show one table's columns without its id (the web
+# app); generic words first, then each key's header in the first table that has it.
+COLUMN_NAMES_ZH: dict[str, str] = {"total": "合计", "amount": "金额", "value": "数值"}
+for _table, _columns in COLUMN_ORDER.items():
+    for _column in _columns:
+        COLUMN_NAMES_ZH.setdefault(_column, column_header(_table, _column))
 
 
 # Findings of families NR/NP name narrative sentences with cells of this pseudo-table: row = the
@@ -185,7 +87,7 @@ def column_name(table_id: str, column: str) -> str:
         return NARRATIVE_COLUMNS_ZH.get(column, column)
     if table_id in PERF_TABLES:
         return PERF_COLUMN_NAMES_ZH.get(column, column)
-    return _COLUMN_NAMES_BY_TABLE.get((table_id, column)) or COLUMN_NAMES_ZH.get(column, column)
+    return column_header(table_id, column)
 
 
 def perf_slug(project: str) -> str:

@@ -1,0 +1,160 @@
+"""Chinese names of the facts contract's keys: one vocabulary for messages, reports and the web app.
+
+Used when a document printed no name of its own (a lost header, a row it omitted); a printed label
+always wins (``Fact.label``, ``TableInfo.row_labels``).
+"""
+
+from __future__ import annotations
+
+from .model import TABLE_NAMES_ZH
+
+# Column names per table as messages use them; "" where a table has a single value column.
+COLUMN_NAMES: dict[str, dict[str, str]] = {
+    "income": {
+        "total": "本年收入合计",
+        "fiscal": "财政拨款收入",
+        "upper_subsidy": "上级补助收入",
+        "operating": "事业收入",
+        "business": "经营收入",
+        "affiliate_remit": "附属单位上缴收入",
+        "other": "其他收入",
+    },
+    "expenditure": {
+        "total": "本年支出合计",
+        "basic": "基本支出",
+        "project": "项目支出",
+        "remit_upper": "上缴上级支出",
+        "business": "经营支出",
+        "affiliate_subsidy": "对附属单位补助支出",
+    },
+    "gpb_expenditure": {"total": "合计", "basic": "基本支出", "project": "项目支出"},
+    "soe_capital": {"total": "合计", "basic": "基本支出", "project": "项目支出"},
+    "gov_fund": {
+        "opening_balance": "年初结转和结余",
+        "income": "本年收入",
+        "expense_total": "本年支出合计",
+        "expense_basic": "本年基本支出",
+        "expense_project": "本年项目支出",
+        "closing_balance": "年末结转和结余",
+    },
+    "fiscal_summary": {
+        "amount": "",
+        "total": "合计",
+        "gpb": "一般公共预算财政拨款",
+        "gov_fund": "政府性基金预算财政拨款",
+        "soe_capital": "国有资本经营预算财政拨款",
+    },
+    "income_expense_summary": {"amount": ""},
+    "gpb_basic": {"amount": ""},
+    "three_public": {"budget": "预算数", "final": "决算数"},
+    "disclosure_stats": {"value": ""},
+}
+
+
+# The header to show for a column in a rendered table (never blank).
+_SINGLE_VALUE_HEADERS = {"amount": "金额", "value": "数值"}
+
+# Canonical column order per table (facts.md); unknown columns follow in order of appearance.
+COLUMN_ORDER: dict[str, tuple[str, ...]] = {
+    "income_expense_summary": ("amount",),
+    "fiscal_summary": ("amount", "total", "gpb", "gov_fund", "soe_capital"),
+    "income": (
+        "total",
+        "fiscal",
+        "upper_subsidy",
+        "operating",
+        "business",
+        "affiliate_remit",
+        "other",
+    ),
+    "expenditure": ("total", "basic", "project", "remit_upper", "business", "affiliate_subsidy"),
+    "gpb_expenditure": ("total", "basic", "project"),
+    "soe_capital": ("total", "basic", "project"),
+    "gpb_basic": ("amount",),
+    "gov_fund": (
+        "opening_balance",
+        "income",
+        "expense_total",
+        "expense_basic",
+        "expense_project",
+        "closing_balance",
+    ),
+    "three_public": ("budget", "final"),
+    "disclosure_stats": ("value",),
+}
+
+
+# Names of the non-code row keys of facts.md.
+ROW_NAMES: dict[str, str] = {
+    "total": "合计",
+    "income.gpb": "一般公共预算财政拨款收入",
+    "income.gov_fund": "政府性基金预算财政拨款收入",
+    "income.soe_capital": "国有资本经营预算财政拨款收入",
+    "income.upper_subsidy": "上级补助收入",
+    "income.operating": "事业收入",
+    "income.business": "经营收入",
+    "income.affiliate_remit": "附属单位上缴收入",
+    "income.other": "其他收入",
+    "income.total": "本年收入合计",
+    "income.use_non_fiscal_balance": "使用非财政拨款结余",
+    "income.opening_balance": "年初结转和结余",
+    "income.opening_balance.gpb": "年初一般公共预算财政拨款结转和结余",
+    "income.opening_balance.gov_fund": "年初政府性基金预算财政拨款结转和结余",
+    "income.opening_balance.soe_capital": "年初国有资本经营预算财政拨款结转和结余",
+    "income.grand_total": "收入总计",
+    "expense.total": "本年支出合计",
+    "expense.balance_distribution": "结余分配",
+    "expense.closing_balance": "年末结转和结余",
+    "expense.grand_total": "支出总计",
+    "personnel_total": "人员经费合计",
+    "public_total": "公用经费合计",
+    "overseas": "因公出国（境）费",
+    "vehicle": "公务用车购置及运行维护费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运行维护费",
+    "reception": "公务接待费",
+    "procurement.total": "政府采购合计",
+    "running_cost.admin": "机关运行经费（行政单位）",
+    "running_cost.civil_servant_mgmt": "机关运行经费（参照公务员法管理事业单位）",
+    "procurement.goods": "政府采购(货物)",
+    "procurement.works": "政府采购(工程)",
+    "procurement.services": "政府采购(服务)",
+    "vehicles.total": "车辆合计",
+    "vehicles.ministerial": "部级领导干部用车",
+    "vehicles.principal": "主要领导干部用车",
+    "vehicles.confidential": "机要通信用车",
+    "vehicles.emergency": "应急保障用车",
+    "vehicles.law_enforcement": "执法执勤用车",
+    "vehicles.special": "特种专业技术用车",
+    "vehicles.retiree": "离退休干部用车",
+    "vehicles.other": "其他用车",
+    "equipment_over_1m": "单价100万元以上设备",
+}
+
+# three_public's total is the 三公 total, not a generic 合计
+_TABLE_ROW_NAMES: dict[tuple[str, str], str] = {("three_public", "total"): "“三公”经费合计"}
+
+
+def table_name(table: str) -> str:
+    return TABLE_NAMES_ZH.get(table, table)
+
+
+def column_name(table: str, column: str) -> str:
+    """The column as messages name it ("" for a table's single value column)."""
+    return COLUMN_NAMES.get(table, {}).get(column, column)
+
+
+def column_header(table: str, column: str) -> str:
+    """The column as a rendered table heads it (never blank)."""
+    return column_name(table, column) or _SINGLE_VALUE_HEADERS.get(column, column)
+
+
+def row_name(table: str, row: str) -> str:
+    """A fallback name for a row key ("" when there is none, e.g. an unknown code)."""
+    if (table, row) in _TABLE_ROW_NAMES:
+        return _TABLE_ROW_NAMES[table, row]
+    if row in ROW_NAMES:
+        return ROW_NAMES[row]
+    if row.startswith("expense.") and row[8:].isdigit():
+        return f"{row[8:]}类支出"
+    return ""

@@ -7,22 +7,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import SEVERITY_ORDER, TABLE_IDS, TABLE_NAMES_ZH, CellRef, Document, Fact, Finding
+from ..report.common import COLUMN_ORDER, SEVERITIES, SEVERITY_ZH, GridRow
+from ..report.common import COLUMN_NAMES_ZH as COLUMN_NAMES
+from ..report.common import ROW_NAMES_ZH as ROW_NAMES
 from ..store.records import Figures
-
-SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
-SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
-
-
-def _names() -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]:
-    try:  # the report's Chinese names and column order, when the report package is there
-        from ..report.common import COLUMN_NAMES_ZH, COLUMN_ORDER, ROW_NAMES_ZH
-
-        return dict(COLUMN_NAMES_ZH), dict(ROW_NAMES_ZH), dict(COLUMN_ORDER)
-    except Exception:  # pragma: no cover
-        return {}, {}, {}
-
-
-COLUMN_NAMES, ROW_NAMES, COLUMN_ORDER = _names()
 
 
 # Pseudo-tables findings name that are not tables of the document.
@@ -81,21 +69,6 @@ class GridCell:
     severity: str | None = None
     findings: list[int] = field(default_factory=list)
     tip: str = ""
-
-
-@dataclass(slots=True)
-class GridRow:
-    key: str
-    label: str
-    cells: list[GridCell | None]
-
-    @property
-    def level(self) -> int:
-        return max(0, (len(self.key) - 3) // 2) if self.key.isdigit() else 0
-
-    @property
-    def is_total(self) -> bool:
-        return self.key == "total" or self.key.endswith(("_total", ".total", ".grand_total"))
 
 
 @dataclass(slots=True)

@@ -552,31 +552,30 @@ def create_app(
 
     # ------------------------------------------------------------------ downloads
 
-    @app.get("/documents/{document_id}/report.xlsx", include_in_schema=False)
-    def report_xlsx(document_id: int) -> Response:
+    _REPORT_TYPES = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "html": "text/html; charset=utf-8",
+    }
+
+    def _report(document_id: int, fmt: str) -> Response:
         d = _doc_or_404(document_id)
         from ..report import render
 
-        data = render(st.load_result(document_id), "xlsx")
-        name = f"{d.department or 'document'}-{d.year or ''}-检查报告.xlsx"
+        data = render(st.load_result(document_id), fmt)
+        name = f"{d.department or 'document'}-{d.year or ''}-检查报告.{fmt}"
         return Response(
             data,
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": _content_disposition(f"juesuan-report-{document_id}.xlsx", name)},
+            media_type=_REPORT_TYPES[fmt],
+            headers={"Content-Disposition": _content_disposition(f"juesuan-report-{document_id}.{fmt}", name)},
         )
+
+    @app.get("/documents/{document_id}/report.xlsx", include_in_schema=False)
+    def report_xlsx(document_id: int) -> Response:
+        return _report(document_id, "xlsx")
 
     @app.get("/documents/{document_id}/report.html", include_in_schema=False)
     def report_html(document_id: int) -> Response:
-        d = _doc_or_404(document_id)
-        from ..report import render
-
-        html = render(st.load_result(document_id), "html")
-        name = f"{d.department or 'document'}-{d.year or ''}-检查报告.html"
-        return Response(
-            html,
-            media_type="text/html; charset=utf-8",
-            headers={"Content-Disposition": _content_disposition(f"juesuan-report-{document_id}.html", name)},
-        )
+        return _report(document_id, "html")
 
     @app.get("/documents/{document_id}/facts.csv", include_in_schema=False)
     def facts_csv(document_id: int) -> Response:

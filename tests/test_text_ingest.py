@@ -174,3 +174,24 @@ def test_unreadable_table_is_named_and_the_rest_is_kept(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "income,208,fiscal,10.00" in proc.stdout
     assert "gpb_expenditure" in proc.stderr and "未能读取" in proc.stderr
+
+
+def test_a_table_printed_in_yuan_is_converted_and_keeps_its_printed_text(tmp_path):
+    text = (
+        "一般公共预算财政拨款支出决算表\n公开05表\n金额单位：元\n"
+        "项目\t\t本年支出\t\t\n科目代码\t科目名称\t小计\t基本支出\t项目支出\n"
+        "合计\t\t1,234,567.89\t1,000,000.00\t234,567.89\n"
+        "208\t社会保障和就业支出\t1,234,567.89\t1,000,000.00\t234,567.89\n"
+        "注：本表反映部门本年度一般公共预算财政拨款支出情况。\n"
+    )
+    path = tmp_path / "yuan.txt"
+    path.write_text(text, encoding="utf-8")
+    from juesuan.pipeline import read_document
+    from juesuan.rules import check
+
+    doc = read_document(path)
+    f = doc.index()[("gpb_expenditure", "208", "total")]
+    assert f.value == Decimal("123.456789") and f.raw == "1,234,567.89"
+    assert doc.table("gpb_expenditure").unit == "元"
+    # the identities hold at the printed precision (0.01 元): no finding at all
+    assert [x for x in check(doc).findings if "gpb_expenditure" in x.tables and x.family != "CP"] == []

@@ -94,8 +94,17 @@ def coded_table(rnd: random.Random, doc: Doc, table: str, number: int) -> None:
             if code not in codes:
                 codes.append(code)
     split = rnd.random() < 0.25 and not only_items
+    merged = not split and rnd.random() < 0.15  # "2080101 行政运行" in one cell
     preamble(rnd, doc, table, number)
     cols = CODED_COLUMNS[table]
+    if merged:
+        doc.lines.append("\t".join(["科目编码及名称"] + HEADERS[table]))
+        doc.lines.append("\t".join(["合计"] + [cell(rnd, doc, (table, "total", col)) for col in cols]))
+        for code in codes:
+            name = fc.name(code) or ""
+            doc.lines.append("\t".join([f"{code} {name}"] + [cell(rnd, doc, (table, code, col)) for col in cols]))
+        note(doc, table)
+        return
     if split:
         doc.lines.append("\t".join(["项目", "", "", ""] + HEADERS[table]))
         doc.lines.append("\t".join(["类", "款", "项", "科目名称"] + [""] * len(cols)))

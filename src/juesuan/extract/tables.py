@@ -203,7 +203,11 @@ def read_coded(table: str, grid: Grid) -> Extracted:
     if ncode > 1:
         start = next((i for i, r in enumerate(rows) if _is_data_row(r.cells, ncode)), len(rows))
         head = rows[:start]
-    keys_by_width: dict[int, list[str]] = {}
+    # where amounts start on coded rows (after the code and name cells, or right after a merged
+    # "2080101 行政运行" cell): the 合计 row uses the same position
+    firsts = [p[2] for r in rows[start:] if (p := _split_code(r.cells, ncode))]
+    total_first = max(set(firsts), key=firsts.count) if firsts else ncode + 1
+    keys_by_width: dict[tuple[int, int], list[str]] = {}
     for row in rows[start:]:
         cells = row.cells
         parsed = _split_code(cells, ncode)
@@ -215,18 +219,18 @@ def read_coded(table: str, grid: Grid) -> Extracted:
                 continue
             # 合计 row: label in the code or name cells, then amounts
             code, name = "total", label
-            first = ncode + 1
+            first = total_first
         else:
             code, name, first = parsed
         width = len(cells)
-        keys = keys_by_width.get(width)
+        keys = keys_by_width.get((width, first))
         if keys is None:
             keys = _header_map(table, head, first, width)
             if keys is None and any(c.text and not _is_amount_cell(c.text) for c in cells[first:]):
                 # a sub-header printed in the same band as this (empty) 合计 row
                 keys = _header_map(table, head + [row], first, width)
             keys = keys or list(columns[: max(0, width - first)])
-            keys_by_width[width] = keys
+            keys_by_width[width, first] = keys
         for key, cell in zip(keys, cells[first:]):
             b.add(code, key, cell, name)
         extra = [c for c in cells[first + len(keys) :] if c.text.strip()]

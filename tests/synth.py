@@ -23,6 +23,8 @@ TITLES = {
     "gpb_basic": ("一般公共预算财政拨款基本支出决算明细表", "注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。"),
     "three_public": ("财政拨款“三公”经费支出决算表", "注：本表反映部门本年度财政拨款“三公”经费支出预决算情况。"),
     "income_expense_summary": ("收入支出决算总表", "注：本表反映部门本年度的总收支和年末结转结余情况。"),
+    "fiscal_summary": ("财政拨款收入支出决算总表", "注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年末结转结余情况。"),
+    "disclosure_stats": ("部门决算公开相关信息统计表", "注：本表反映部门本年度政府采购、机关运行经费和国有资产占用情况。"),
 }
 
 HEADERS = {
@@ -197,30 +199,98 @@ INCOME_LINES = [
 ]
 
 
-def summary(rnd: random.Random, doc: Doc, number: int) -> None:
+def _ordinal(n: int) -> str:
+    numerals = "一二三四五六七八九十"
+    if n <= 10:
+        return numerals[n - 1]
+    if n < 20:
+        return "十" + numerals[n - 11]
+    return "二十" + (numerals[n - 21] if n > 20 else "")
+
+
+def summary(rnd: random.Random, doc: Doc, number: int, fiscal: bool = False) -> None:
+    """收入支出决算总表, or (fiscal) 财政拨款收入支出决算总表; with or without 行次 columns."""
     fc = function_codes(2024)
     classes = [c for c in fc if len(c.code) == 3 and c.code <= "234"][:26]
-    preamble(rnd, doc, "income_expense_summary", number)
-    doc.lines += ["收入\t\t\t支出\t\t", "项目\t行次\t金额\t项目\t行次\t金额", "栏次\t\t1\t栏次\t\t2"]
-    t = "income_expense_summary"
-    numerals = "一二三四五六七八九十"
+    t = "fiscal_summary" if fiscal else "income_expense_summary"
+    preamble(rnd, doc, t, number)
+    numbered = rnd.random() < 0.7
+    right_cols = ("total", "gpb", "gov_fund", "soe_capital") if fiscal else ("amount",)
+    right_head = ["合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"] if fiscal else ["金额"]
+    if numbered:
+        doc.lines += ["收入\t\t\t支出" + "\t" * (len(right_cols) + 1), "\t".join(["项目", "行次", "金额", "项目", "行次"] + right_head)]
+    else:
+        doc.lines += ["收入\t\t支出" + "\t" * len(right_cols), "\t".join(["项目", "金额", "项目"] + right_head)]
+
+    def side(label: str, no: int, key: str | None, cols: tuple[str, ...]) -> list[str]:
+        values = [cell(rnd, doc, (t, key, c)) if key else "" for c in cols]
+        return [label, str(no)] + values if numbered else [label] + values
+
+    income = INCOME_LINES[:3] if fiscal else INCOME_LINES
     for i, cls in enumerate(classes):
-        left = ["", str(i + 1), ""]
-        if i < len(INCOME_LINES):
-            label, key = INCOME_LINES[i]
-            left = [label, str(i + 1), cell(rnd, doc, (t, key, "amount"))]
-        n = i + 1
-        ordinal = numerals[n - 1] if n <= 10 else ("十" + numerals[n - 11] if n < 20 else "二十" + (numerals[n - 21] if n > 20 else ""))
-        right = [f"{ordinal}、{cls.name}", str(32 + i), cell(rnd, doc, (t, f"expense.{cls.code}", "amount"))]
+        label, key = income[i] if i < len(income) else ("", None)
+        if fiscal and key:
+            label = label.replace("收入", "")
+        left = side(label, i + 1, key, ("amount",))
+        right = side(f"{_ordinal(i + 1)}、{cls.name}", 32 + i, f"expense.{cls.code}", right_cols)
         doc.lines.append("\t".join(left + right))
-    tail = [
-        ("本年收入合计", "income.total", "本年支出合计", "expense.total"),
-        ("使用非财政拨款结余", "income.use_non_fiscal_balance", "结余分配", "expense.balance_distribution"),
-        ("年初结转和结余", "income.opening_balance", "年末结转和结余", "expense.closing_balance"),
-        ("总计", "income.grand_total", "总计", "expense.grand_total"),
-    ]
+    tail = [("本年收入合计", "income.total", "本年支出合计", "expense.total")]
+    if not fiscal:
+        tail.append(("使用非财政拨款结余", "income.use_non_fiscal_balance", "结余分配", "expense.balance_distribution"))
+    opening = "年初财政拨款结转和结余" if fiscal else "年初结转和结余"
+    closing = "年末财政拨款结转和结余" if fiscal else "年末结转和结余"
+    tail.append((opening, "income.opening_balance", closing, "expense.closing_balance"))
+    if fiscal:
+        for label, fund in (("一般公共预算财政拨款", "gpb"), ("政府性基金预算财政拨款", "gov_fund"), ("国有资本经营预算财政拨款", "soe_capital")):
+            tail.append((label, f"income.opening_balance.{fund}", "", ""))
+    tail.append(("总计", "income.grand_total", "总计", "expense.grand_total"))
     for j, (ll, lk, rl, rk) in enumerate(tail):
-        doc.lines.append("\t".join([ll, str(27 + j), cell(rnd, doc, (t, lk, "amount")), rl, str(58 + j), cell(rnd, doc, (t, rk, "amount"))]))
+        left = side(ll, 27 + j, lk, ("amount",))
+        right = side(rl, 58 + j, rk or None, right_cols)
+        doc.lines.append("\t".join(left + right))
+    note(doc, t)
+
+
+STATS_LINES = [
+    ("一、政府采购情况", None),
+    ("合计", "procurement.total"),
+    ("货物", "procurement.goods"),
+    ("工程", "procurement.works"),
+    ("服务", "procurement.services"),
+    ("二、机关运行经费", None),
+    ("(一) 行政单位", "running_cost.admin"),
+    ("(二) 参照公务员法管理事业单位", "running_cost.civil_servant_mgmt"),
+    ("三、国有资产占用情况", None),
+    ("(一) 车辆数合计(辆)", "vehicles.total"),
+    ("1. 副部(省)级及以上领导用车", "vehicles.ministerial"),
+    ("2. 主要负责人用车", "vehicles.principal"),
+    ("3. 机要通信用车", "vehicles.confidential"),
+    ("4. 应急保障用车", "vehicles.emergency"),
+    ("5. 执法执勤用车", "vehicles.law_enforcement"),
+    ("6. 特种专业技术用车", "vehicles.special"),
+    ("7. 离退休干部服务用车", "vehicles.retiree"),
+    ("8. 其他用车", "vehicles.other"),
+    ("(二) 单价100万元(含)以上设备(不含车辆)", "equipment_over_1m"),
+]
+
+
+def disclosure_stats(rnd: random.Random, doc: Doc, number: int) -> None:
+    t = "disclosure_stats"
+    preamble(rnd, doc, t, number)
+    no = 0
+    for label, key in STATS_LINES:
+        if key is None:
+            doc.lines += [f"{label}\t\t", "项目\t行次\t统计数"]
+            continue
+        no += 1
+        if key.startswith("vehicles.") or key == "equipment_over_1m":
+            r = rnd.random()
+            value = "" if r < 0.3 else str(rnd.randint(0, 40))
+            if value:
+                doc.facts[(t, key, "value")] = Decimal(value)
+        else:
+            value = cell(rnd, doc, (t, key, "value"))
+        doc.lines.append(f"{label}\t{no}\t{value}")
     note(doc, t)
 
 
@@ -229,6 +299,8 @@ def document(seed: int) -> Doc:
     doc = Doc(lines=["某某市某某局", "2024年度部门决算", ""])
     makers = [
         lambda n: summary(rnd, doc, n),
+        lambda n: summary(rnd, doc, n, fiscal=True),
+        lambda n: disclosure_stats(rnd, doc, n),
         *[(lambda t: (lambda n: coded_table(rnd, doc, t, n)))(t) for t in CODED_COLUMNS],
         lambda n: gpb_basic(rnd, doc, n),
         lambda n: three_public(rnd, doc, n),

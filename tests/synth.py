@@ -75,6 +75,8 @@ def preamble(rnd: random.Random, doc: Doc, table: str, number: int) -> None:
         title = f"<b>{title}</b>"
     if rnd.random() < 0.2:
         title = f"## {title}"
+    if rnd.random() < 0.15:
+        title = f"某某市某某局2024年度{title}"
     doc.lines += ["", title, "", f"公开{number:02d}表" if rnd.random() < 0.7 else f"公开 {number:02d} 表"]
     doc.lines += ["部门：某某市某某局", "2024年度", "金额单位：万元"]
     if rnd.random() < 0.3:
@@ -116,7 +118,11 @@ def coded_table(rnd: random.Random, doc: Doc, table: str, number: int) -> None:
     doc.lines.append("\t".join(["栏次", ""] + [str(i + 1) for i in range(len(cols))] if not split else ["栏次", "", "", ""] + [str(i + 1) for i in range(len(cols))]))
     lead = ["合计", "", "", ""] if split else ["合计", ""]
     doc.lines.append("\t".join(lead + [cell(rnd, doc, (table, "total", col)) for col in cols]))
-    for code in codes:
+    header = doc.lines[-4:-1]  # column titles and 栏次, repeated after a page break
+    page_break = rnd.randrange(len(codes)) if len(codes) > 2 and rnd.random() < 0.25 else -1
+    for i, code in enumerate(codes):
+        if i == page_break:  # the table continues on the next page under a repeated header
+            doc.lines += ["", rnd.choice(["续表", "- 3 -", "仅供内部审核"]), *header]
         name = fc.name(code) or ""
         if split:
             parts = [code[:3], code[3:5], code[5:7]]

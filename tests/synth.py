@@ -78,7 +78,11 @@ def preamble(rnd: random.Random, doc: Doc, table: str, number: int) -> None:
     if rnd.random() < 0.15:
         title = f"某某市某某局2024年度{title}"
     doc.lines += ["", title, "", f"公开{number:02d}表" if rnd.random() < 0.7 else f"公开 {number:02d} 表"]
-    doc.lines += ["部门：某某市某某局", "2024年度", "金额单位：万元"]
+    meta = ["部门：某某市某某局", "2024年度", "金额单位：万元"]
+    if rnd.random() < 0.2:  # spreadsheet-style exports pad these lines with tabs
+        doc.lines[-1] = "\t\t\t\t" + doc.lines[-1]
+        meta = [m + "\t\t\t" for m in meta]
+    doc.lines += meta
     if rnd.random() < 0.3:
         doc.lines.append("仅供内部审核")
 

@@ -31,6 +31,8 @@ def test_rendered_tables_parse_back_to_the_same_facts(seed):
         f"differ {[(k, got[k], doc.facts[k]) for k in set(got) & set(doc.facts) if got[k] != doc.facts[k]][:5]}"
     )
     assert parsed.department == "某某市某某局" and parsed.year == 2024
+    # every table printed its 公开NN表 number and unit: both are found whatever the padding
+    assert all(t.number and t.unit == "万元" for t in parsed.tables), [(t.id, t.number, t.unit) for t in parsed.tables]
 
 
 def test_one_rendering_is_realistic():

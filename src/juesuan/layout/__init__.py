@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Block, Grid, Layout, Provenance, RawDocument
+from ..model import Block, Cell, Grid, Layout, Provenance, RawDocument
 
 _NOTE = re.compile(r"^(注[:：]|注\s|说明[:：]|备注|如本表|本表(金额|反映|无数据|为空)|其中[:：]\s*预算数)")
 _NUMBER = re.compile(r"公开\s*(\d{1,2})\s*表|(?:^|\s)表\s*(\d{1,2})(?:\s|$)")
@@ -36,10 +36,20 @@ def _row_as_note(block: Block) -> str | None:
     return None
 
 
-def _row_as_title(block: Block) -> bool:
-    """A row whose only content is a table title in its first cell (converter artefact)."""
-    filled = [c.text for c in block.cells if c.text]
-    return len(filled) == 1 and bool(block.cells[0].text) and _is_title_line(block.cells[0].text)
+_PREAMBLE_LINE = re.compile(r"^(公开\s*\d{1,2}\s*表|(金额)?单位[:：]|(部门|单位)(名称)?[:：]|20\d{2}\s*年度?$)")
+
+
+def _row_as_title(block: Block) -> Cell | None:
+    """The one cell of a row that only carries a table's title, number, unit or department line
+    (a converter or spreadsheet artefact): it is text before a table, not a table row."""
+    filled = [c for c in block.cells if c.text]
+    if len(filled) != 1:
+        return None
+    cell = filled[0]
+    t = cell.text.strip()
+    if (cell is block.cells[0] and _is_title_line(t)) or _PREAMBLE_LINE.match(t):
+        return cell
+    return None
 
 
 def _is_title_line(text: str) -> bool:
@@ -88,8 +98,8 @@ def build_layout(raw: RawDocument) -> Layout:
             current = None
 
     for block in raw.blocks:
-        if block.kind == "row" and _row_as_title(block):
-            block = Block("text", block.cells[:1], block.prov)
+        if block.kind == "row" and (only := _row_as_title(block)) is not None:
+            block = Block("text", [only], block.prov)
         if block.kind == "row":
             note = _row_as_note(block)
             if note is not None:

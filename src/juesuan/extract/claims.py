@@ -38,6 +38,7 @@ from typing import Sequence
 
 from ..model import Block, Cell, Claim, Document, Provenance
 from . import subjects as S
+from .outline import PART, QUANTITY, heading_level
 
 __all__ = ["extract_claims", "extract_claims_from_blocks", "claims_from_text"]
 
@@ -109,18 +110,12 @@ def _normalise(text: str) -> tuple[str, list[int], list[int]]:
 
 # --------------------------------------------------------------------------- line classes
 
-_PART = re.compile(r"^第[一二三四五六七八九十\d]{1,3}部分")
-_L1 = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]")
-_L2 = re.compile(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]")
-_L3 = re.compile(r"^[\d０-９]{1,2}\s*[、.．](?![\d０-９])")
-_L4 = re.compile(r"^[（(]\s*[\d０-９]{1,2}\s*[)）]")
 _PROJECT = re.compile(r"^项目[一二三四五六七八九十百零\d]{1,4}[：:]\s*(?P<name>.+?)[。.]?$")
 _LEAD_CHARS = "-*#>•· \t\u3000"
 _CLOSERS = " \t\u3000）)”」'\"*"
 _BARE_TITLE = re.compile(r"^(?:名词解释|附件\d*[：:]?|情况说明|目录)$")
 _TOC_LEADER = re.compile(r"[.…·．]{4,}\s*\d*\s*$")
 _PAGE_NO = re.compile(r"^[-—–\s]*(?:第?\s*\d+\s*页?(?:\s*/\s*共?\s*\d+\s*页?)?)[-—–\s]*$")
-_QTY = re.compile(r"\d\s*(?:万元|亿元|元|%|％|辆|个|人次|批次)")
 _TERMINAL = "。；：！？!?;:"
 _LIST_MARK = re.compile(r"^(?:\d{1,2}[.、．]|（\d{1,2}）|[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）)")
 _FUNC_MARK = re.compile(r"[（(][类款项][)）]")
@@ -162,19 +157,10 @@ def _section_of(text: str) -> str | None:
 
 def _level(t: str) -> int:
     """Marker level of a line: 0 part, 1 一、, 2 （一）, 3 1., 4 （1）, 5 项目一：, 9 none."""
-    if _PART.match(t):
-        return 0
-    if _L1.match(t):
-        return 1
-    if _L2.match(t):
-        return 2
-    if _L3.match(t):
-        return 3
-    if _L4.match(t):
-        return 4
-    if _PROJECT.match(t):
+    level = heading_level(t)
+    if level == 9 and _PROJECT.match(t):
         return 5
-    return 9
+    return level
 
 
 # --------------------------------------------------------------------------- sentence grammar
@@ -322,7 +308,7 @@ def extract_claims_from_blocks(blocks: Sequence[Block], year: int | None = None)
         level = _level(t)
         if toc is not None:  # inside the 目录: entries name parts, they do not switch them
             tn = _WS.sub("", _fold(t))
-            if level == 0 and tn in toc or (level == 9 and len(tn) > 30) or _QTY.search(tn):
+            if level == 0 and tn in toc or (level == 9 and len(tn) > 30) or QUANTITY.search(tn):
                 toc = None  # the body begins
                 reading = True
             else:
@@ -341,7 +327,7 @@ def extract_claims_from_blocks(blocks: Sequence[Block], year: int | None = None)
             flush()
             prev_open = False
             st.phead, st.project, st.item = None, None, None
-            title = _PART.sub("", tn)
+            title = PART.sub("", tn)
             if "名词解释" in title or title.startswith("附件") or (
                 ("决算表" in title or "报表" in title) and "情况说明" not in title
             ):
@@ -360,7 +346,7 @@ def extract_claims_from_blocks(blocks: Sequence[Block], year: int | None = None)
             else:
                 continue
         if level < 9 and (
-            not _QTY.search(tn)
+            not QUANTITY.search(tn)
             and not _FUNC_MARK.search(tn)
             and len(tn) <= (50 if level <= 2 or level == 5 else 30)
         ):  # a heading

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterable
 
+from ..extract.outline import MARKERS, PART, QUANTITY, heading_level
 from ..model import Block, Claim, Document, Provenance
 
 __all__ = [
@@ -74,13 +75,7 @@ FS = "fiscal_summary"
 # --------------------------------------------------------------------------- outline
 
 _LEAD = "-*#>•· \t\u3000"
-_PART = re.compile(r"^第[一二三四五六七八九十\d]{1,3}部分")
-_L1 = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]")
-_L2 = re.compile(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]")
-_L3 = re.compile(r"^[\d０-９]{1,2}\s*[、.．](?![\d０-９])")
-_L4 = re.compile(r"^[（(]\s*[\d０-９]{1,2}\s*[)）]")
 _BARE = re.compile(r"^(?:名词解释|附件\d*[：:]?|情况说明|目录|部门决算情况说明)$")
-_QTY = re.compile(r"\d\s*(?:万元|亿元|元|%|％|辆|个|人次|批次)")
 _WS = re.compile(r"\s+")
 _LEADER = re.compile(r"[.…·．]{3,}\s*\d*\s*$|\s+\d{1,3}$")
 
@@ -142,26 +137,11 @@ def _part_kind(title: str) -> str:
     return "narrative"
 
 
-_CN_DIGITS = frozenset("一二三四五六七八九十")
-
-
-def _level(t: str) -> int:
-    first = t[:1]
-    if first == "第":
-        return 0 if _PART.match(t) else 9
-    if first in _CN_DIGITS:
-        return 1 if _L1.match(t) else 9
-    if first in "（(":
-        if _L2.match(t):
-            return 2
-        return 4 if _L4.match(t) else 9
-    if _L3.match(t):
-        return 3
-    return 9
+_level = heading_level
 
 
 def _marker(t: str) -> str:
-    for rx in (_PART, _L1, _L2, _L3, _L4):
+    for rx in MARKERS:
         m = rx.match(t)
         if m:
             return _WS.sub("", m.group())
@@ -234,7 +214,7 @@ _BARE_START = frozenset("名附情目部")
 def _is_heading(t: str, level: int) -> bool:
     if level == 9:
         return bool(_BARE.match(_WS.sub("", t)))
-    if _QTY.search(t):
+    if QUANTITY.search(t):
         return False
     limit = 60 if level <= 2 else 30
     return len(t) <= limit or len(_WS.sub("", t)) <= limit
@@ -315,7 +295,7 @@ def _toc_range(blocks: list[Block]) -> tuple[int, int]:
             if _LEADER.search(t):
                 paged = True
             continue
-        if len(tn) > 40 or _QTY.search(tn) or not heading:
+        if len(tn) > 40 or QUANTITY.search(tn) or not heading:
             end = i
             break
     if len(titles) <= 1 and not paged:

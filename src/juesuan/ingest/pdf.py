@@ -67,6 +67,7 @@ from .pdf_geometry import (
     merge_segments,
     rbox,
     split_gaps,
+    split_rule_stack,
     table_pieces,
     text_table_rows,
     union_box,
@@ -300,8 +301,13 @@ def layout_page(pg: _Page, chars: list, hs: list, vs: list) -> _Page:
                 pg.tables.append(rows)
         chars = rest
     # rows ruled but columns not: columns from text alignment, rows never cross a rule
+    stacks = []
     for stack in find_rule_stacks(hs_m, [g.box for g in grids], width):
         ys, (x0, x1) = stack[:-2], stack[-2:]
+        inside = [c for c in chars if in_box(c, (x0, min(ys), x1, max(ys)))]
+        lines = [sorted(group, key=lambda c: c[X0]) for group in cluster_rows(inside)]
+        stacks += [(part, x0, x1) for part in split_rule_stack(ys, lines)]
+    for ys, x0, x1 in stacks:
         box = (x0, min(ys), x1, max(ys))
         inside = [c for c in chars if in_box(c, box)]
         lines = [sorted(group, key=lambda c: c[X0]) for group in cluster_rows(inside)]
@@ -610,7 +616,15 @@ def _aligned_rows(
         x0 = min(c[X0] for ln in lines for c in ln)
         x1 = max(c[X1] for ln in lines for c in ln)
         overlap = min(x1, carry.x1) - max(x0, carry.x0)
-        if overlap > 0.8 * max(x1 - x0, 1.0) and len(carry.seps) >= len(own) and _fits(lines, carry.seps):
+        # a table whose first line holds no value (it opens with column titles) and that finds a
+        # different number of columns is a new table, not a continuation
+        titled = not any(is_value(p) for p in _piece_texts(lines[0])) and len(own) != len(carry.seps)
+        if (
+            not titled
+            and overlap > 0.8 * max(x1 - x0, 1.0)
+            and len(carry.seps) >= len(own)
+            and _fits(lines, carry.seps)
+        ):
             seps = carry.seps
     return text_table_rows(lines, page, barriers=barriers, seps=seps), seps
 

@@ -499,7 +499,7 @@ _ENUM = re.compile(
     r"|\d{3,}|合\s*计|总\s*计|小\s*计|本年|年初|年末|其中)"
 )
 # lines around a table that are never part of it
-_NOT_ROW = re.compile(r"^(金额)?单位[:：]|^注[:：]|^说明[:：]|^部门名称|^编制单位|^公开\d+表|表$")
+_NOT_ROW = re.compile(r"^(金额)?单位[:：]|^注[:：]|^说明[:：]|^部门名称|^部门[:：]|^编制单位|^公开\d+表|表$")
 
 
 def _pieces_info(chars: list, min_gap_em: float) -> list[tuple[float, float, str]]:
@@ -636,30 +636,43 @@ def infer_columns(lines_chars: list[list], min_gap_em: float = 1.0) -> list[floa
 
     Text is left-aligned in its cell and amounts right-aligned: the body lines' text pieces are
     clustered by their left edge and amount pieces by their right edge; each cluster is a
-    column, and separators go between neighbouring columns' extents. Header pieces clear of
-    every column add columns that hold no value in the body.
+    column, and separators go between neighbouring columns' extents. Columns sharing a left edge
+    are one (codes and names both left-aligned); a column of short numbers centred in the cell of
+    the column on its left joins it. Header pieces clear of every column add columns that hold no
+    value in the body, unless centred over the cell of a column on their left.
     """
     pieces = [table_pieces(chars, min_gap_em) for chars in lines_chars]
     body = [ps for ps in pieces if any(p[2] and is_value(line_text(p[3])) for p in ps)] or pieces
     em = max(c[EM] for chars in lines_chars for c in chars)
-    anchors: list[tuple[float, bool, float, float]] = sorted(
-        ((p[1] if p[2] else p[0]), p[2], p[0], p[1]) for ps in body for p in ps
+    def short(p) -> bool:  # a number of at most three digits: 行次, 栏次 or a 类 code, often centred
+        t = line_text(p[3]).replace(" ", "")
+        return t.isdigit() and len(t) <= 3
+
+    anchors: list[tuple[float, bool, float, float, bool]] = sorted(
+        ((p[1] if p[2] else p[0]), p[2], p[0], p[1], short(p)) for ps in body for p in ps
     )
-    cols: list[list] = []  # [anchor, is_amount, min x0, max x1, n]
-    for a, amt, x0, x1 in anchors:
+    cols: list[list] = []  # [anchor, is_amount, min x0, max x1, n, only short numbers]
+    for a, amt, x0, x1, sh in anchors:
         for col in cols:
             if col[1] == amt and abs(col[0] - a) <= (0.75 if amt else 2.0) * em:
                 col[2] = min(col[2], x0)
                 col[3] = max(col[3], x1)
                 col[4] += 1
+                col[5] = col[5] and sh
                 break
         else:
-            cols.append([a, amt, x0, x1, 1])
+            cols.append([a, amt, x0, x1, 1, sh])
     # columns whose extents overlap are one column (e.g. names both left- and right-aligned)
     cols.sort(key=lambda c: c[2])
     merged: list[list] = []
     for col in cols:
         last = merged[-1] if merged else None
+        # columns starting at the same left edge are one left-aligned column: codes (amount-like
+        # but left-aligned, 206 / 20699 / 2069999 ending at different places) and names (合计)
+        if last is not None and abs(col[2] - last[2]) <= 0.5 * em:
+            last[3] = max(last[3], col[3])
+            last[4] += col[4]
+            continue
         if (
             last is not None
             and col[2] < last[3] - 0.5 * em
@@ -671,6 +684,17 @@ def infer_columns(lines_chars: list[list], min_gap_em: float = 1.0) -> list[floa
             last[4] += col[4]
         else:
             merged.append(list(col))
+    # short numbers centred in the cell of the column on their left (类 codes 206 centred in the
+    # code column, from its left edge to where the next column starts) belong to that column
+    k = 1
+    while k + 1 < len(merged):
+        left, col, right = merged[k - 1], merged[k], merged[k + 1]
+        if col[5] and abs((col[2] + col[3]) / 2 - (left[2] + right[2]) / 2) <= em:
+            left[3] = max(left[3], col[3])
+            left[4] += col[4]
+            del merged[k]
+        else:
+            k += 1
     cols = merged
     if len(body) < len(pieces):
         for ps in pieces:
@@ -678,8 +702,16 @@ def infer_columns(lines_chars: list[list], min_gap_em: float = 1.0) -> list[floa
                 continue
             for x0, x1, _amt, _cs in ps:
                 clear = 1.5 * em
-                if not any(x0 - clear < c[3] and c[2] < x1 + clear for c in cols):
-                    cols.append([x0, False, x0, x1, 0])
+                if any(x0 - clear < c[3] and c[2] < x1 + clear for c in cols):
+                    continue
+                # a title centred over a wide left-aligned column (from its left edge to where
+                # the next column starts) names that column: no new column
+                mid = (x0 + x1) / 2
+                left = [c for c in cols if c[3] <= x0]
+                right = [c[2] for c in cols if c[2] >= x1]
+                if left and right and abs(mid - (max(c[2] for c in left) + min(right)) / 2) <= em:
+                    continue
+                cols.append([x0, False, x0, x1, 0])
         cols.sort(key=lambda c: c[2])
     seps = []
     for a, b in zip(cols, cols[1:]):
@@ -719,6 +751,21 @@ def find_rule_stacks(hs: list, boxes: list, width: float) -> list[list[float]]:
     return out
 
 
+def split_rule_stack(ys: list[float], lines_chars: list[list]) -> list[list[float]]:
+    """Cut a stack of rules (y positions) where the band between two rules holds a line that is
+    never part of a table (a note, the next table's title, its unit line): tables of the same
+    width one above the other (三线表) give one stack of rules, but each is a table of its own."""
+    ys = sorted(ys)
+    out: list[list[float]] = [[ys[0]]]
+    for a, b in zip(ys, ys[1:]):
+        band = [ln for ln in lines_chars if a < sum(c[CY] for c in ln) / len(ln) < b]
+        if any(_NOT_ROW.search(line_text(ln)) for ln in band):
+            out.append([b])
+        else:
+            out[-1].append(b)
+    return [g for g in out if len(g) >= 2]
+
+
 def text_table_rows(
     lines_chars: list[list],
     page: int = 0,
@@ -740,9 +787,26 @@ def text_table_rows(
     x_right = max(c[X1] for chars in lines_chars for c in chars)
     edges = [x_left] + list(seps) + [x_right]
 
-    prov_rows = []
+    # header lines: the lines above the first line with an amount (column titles)
+    n_head = 0
     for chars in lines_chars:
+        if any(p[2] and is_value(line_text(p[3])) for p in table_pieces(chars, min_gap_em)):
+            break
+        n_head += 1
+    if n_head == len(lines_chars):
+        n_head = 0
+    prov_rows = []
+    for i, chars in enumerate(lines_chars):
         by_col: dict[int, list] = {}
+        if i < n_head:
+            # column titles are centred over their column (and wrap inside it): each word (cut
+            # at a gap of a quarter em) goes to the column under its middle
+            for word in split_gaps(chars, 0.25):
+                x = (word[0][X0] + max(c[X1] for c in word)) / 2
+                k = min(bisect_right(seps, x), nc - 1)
+                by_col.setdefault(k, []).extend(word)
+            prov_rows.append(by_col)
+            continue
         # a piece of text stays in one cell: text by where it starts, amounts by where they end
         for x0, x1, amt, piece in table_pieces(chars, min_gap_em):
             x = x1 - 0.25 * piece[-1][EM] if amt else x0 + 0.25 * piece[0][EM]
@@ -778,11 +842,16 @@ def text_table_rows(
             and band_of is not None
             and band_of[i] == band_of[i - 1]
             and amount_lines.get(band_of[i], 0) <= 1
+            # a band without amounts between two rules may hold several rows of column titles
+            # (three-line tables): only their wrapped lines join
+            and (amount_lines.get(band_of[i], 0) == 1 or _wrapped_title(merged[-1], r))
         ):
             for k, cs in r.items():
                 merged[-1].setdefault(k, []).extend(cs)
         elif merged and not _barrier_between(merged[-1], r, barriers) and (
-            _same_row(merged[-1], r, text_cols) or _continues(merged[-1], r, text_cols, col_right)
+            _same_row(merged[-1], r, text_cols)
+            or _continues(merged[-1], r, text_cols, col_right)
+            or (i < n_head and _wrapped_title(merged[-1], r))
         ):
             for k, cs in r.items():
                 merged[-1].setdefault(k, []).extend(cs)
@@ -848,3 +917,12 @@ def _continues(prev: dict[int, list], cur: dict[int, list], text_cols: set, col_
         if max(c[X1] for c in last_line) < col_right[k] - 2.0 * em:
             return False
     return True
+
+
+def _wrapped_title(prev: dict[int, list], cur: dict[int, list]) -> bool:
+    """Header line ``cur`` continues the titles of header row ``prev``: it follows at the line
+    pitch of wrapped text (less than half an em between the glyph boxes), where a new header
+    row would leave the cell padding between them."""
+    _pt, prev_bot, _pe = _row_span(prev)
+    cur_top, _cb, em = _row_span(cur)
+    return cur_top - prev_bot < 0.5 * em

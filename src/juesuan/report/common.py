@@ -195,6 +195,14 @@ class GridCell:
     def id(self) -> str:
         return cell_id(self.table, self.row, self.column)
 
+    @property
+    def tip(self) -> str:
+        """A hover text: the cell as printed and where, or that the document left it blank."""
+        if self.fact is None:
+            return "文件未列示此单元格"
+        loc = location(self.fact.prov.page, self.fact.prov.line, self.fact.prov.ref)
+        return f"列示：{self.fact.raw}" + (f" · {loc}" if loc else "")
+
 
 @dataclass(slots=True)
 class GridRow:
@@ -228,6 +236,10 @@ class TableGrid:
     columns: list[str]
     column_names: list[str]
     rows: list[GridRow]
+
+    @property
+    def where(self) -> str:
+        return location(self.page, self.line)
 
 
 def _merge_order(primary: list[str], secondary: list[str]) -> list[str]:

@@ -2,89 +2,36 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from ..model import SEVERITY_ORDER, TABLE_IDS, TABLE_NAMES_ZH, CellRef, Document, Fact, Finding
-from ..report.common import COLUMN_ORDER, SEVERITIES, SEVERITY_ZH, GridRow
-from ..report.common import COLUMN_NAMES_ZH as COLUMN_NAMES
-from ..report.common import ROW_NAMES_ZH as ROW_NAMES
+from ..model import CheckResult, Document, Finding
+from ..report.common import (
+    NARRATIVE,
+    SEVERITIES,
+    TableGrid,
+    cell_id,
+    column_name,
+    format_amount,
+    location,
+    severity_name,
+    table_name,
+)
+from ..report.common import build_grids as report_grids
 from ..store.records import Figures
+from ..vocab import row_name
 
-
-# Pseudo-tables findings name that are not tables of the document.
-NOT_TABLES: dict[str, str] = {"narrative": "情况说明"}
-
-
-def table_name(table_id: str) -> str:
-    return TABLE_NAMES_ZH.get(table_id) or NOT_TABLES.get(table_id) or table_id
-
-
-def column_name(table_id: str, column: str) -> str:
-    if table_id == "expenditure" and column == "business":
-        return "经营支出"
-    return COLUMN_NAMES.get(column, column)
-
-
-def severity_name(sev: str) -> str:
-    return SEVERITY_ZH.get(sev, sev)
-
-
-def location(page: int | None, line: int | None) -> str:
-    parts = []
-    if page is not None:
-        parts.append(f"第{page}页")
-    if line is not None:
-        parts.append(f"第{line}行")
-    return " ".join(parts)
+__all__ = ["SEVERITIES", "build_grids", "finding_views", "metric_rows", "severity_name", "table_name"]
 
 
 def amount(value: Decimal | None) -> str:
     """Display form: thousands separators, decimals as stored; "—" for missing."""
-    if value is None:
-        return "—"
-    s = format(value, ",f")
-    return "0" if s in ("-0", "-0.0") else s
+    return "—" if value is None else format_amount(value)
 
 
-_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
-
-
-def cell_id(table: str, row: str, column: str) -> str:
-    return "cell-" + "-".join(_ID_UNSAFE.sub("_", p) for p in (table, row, column))
-
-
-def worse(a: str | None, b: str) -> str:
-    if a is None:
-        return b
-    return a if SEVERITY_ORDER.get(a, 9) <= SEVERITY_ORDER.get(b, 9) else b
-
-
-@dataclass(slots=True)
-class GridCell:
-    id: str
-    value: str
-    fact: Fact | None
-    severity: str | None = None
-    findings: list[int] = field(default_factory=list)
-    tip: str = ""
-
-
-@dataclass(slots=True)
-class Grid:
-    id: str
-    name: str
-    title: str | None
-    number: str | None
-    unit: str | None
-    where: str
-    found: bool
-    empty: bool
-    fragment: bool
-    notes: list[str]
-    column_names: list[str]
-    rows: list[GridRow]
+def build_grids(doc: Document, findings: list[Finding]) -> list[TableGrid]:
+    """Each table as rows × columns with the cells findings name marked: the reports' grids."""
+    return report_grids(CheckResult(doc, findings), findings)
 
 
 @dataclass(slots=True)
@@ -107,86 +54,7 @@ class FindingView:
     cells: list[CellLink]
 
 
-def build_grids(doc: Document, findings: list[Finding]) -> list[Grid]:
-    """Each table as rows × columns; cells that findings name get the worst severity and numbers."""
-    marks: dict[tuple[str, str, str], tuple[str, list[int]]] = {}
-    named: dict[tuple[str, str, str], CellRef] = {}
-    for n, f in enumerate(findings, start=1):
-        for c in f.cells:
-            if c.table in NOT_TABLES:  # a narrative sentence: shown with its finding, not as a grid
-                continue
-            k = (c.table, c.row, c.column)
-            sev, nums = marks.get(k, (f.severity, []))
-            if n not in nums:
-                nums.append(n)
-            marks[k] = (worse(sev, f.severity), nums)
-            named.setdefault(k, c)
-    infos = {t.id: t for t in doc.tables}
-    order = [t.id for t in doc.tables]
-    extra = {f.table for f in doc.facts if not f.project} | {k[0] for k in named}
-    order += [t for t in TABLE_IDS if t in extra and t not in order]
-    order += sorted(t for t in extra if t not in order)
-    grids = []
-    for tid in dict.fromkeys(order):
-        info = infos.get(tid)
-        facts = [f for f in doc.facts if f.table == tid and not f.project]
-        by_key = {(f.row, f.column): f for f in facts}
-        labels = dict(info.row_labels) if info else {}
-        for f in facts:
-            if f.label:
-                labels.setdefault(f.row, f.label)
-        for (t, r, _), c in named.items():
-            if t == tid and c.label:
-                labels.setdefault(r, c.label)
-        rows = list(dict.fromkeys([f.row for f in facts]))
-        rows += [r for r in (info.row_labels if info else {}) if r not in rows]
-        rows += [r for (t, r, _) in named if t == tid and r not in rows]
-        present = list(dict.fromkeys([f.column for f in facts] + [c for (t, _, c) in named if t == tid]))
-        canon = COLUMN_ORDER.get(tid, ())
-        columns = [c for c in canon if c in present] + [c for c in present if c not in canon]
-        grid_rows = []
-        for r in rows:
-            cells: list[GridCell | None] = []
-            for col in columns:
-                fact = by_key.get((r, col))
-                mark = marks.get((tid, r, col))
-                if fact is None and mark is None:
-                    cells.append(None)
-                    continue
-                if fact is not None:
-                    shown = amount(fact.value)
-                    tip = f"列示：{fact.raw}"
-                    loc = location(fact.prov.page, fact.prov.line)
-                    if loc:
-                        tip += f" · {loc}"
-                else:
-                    shown = named[(tid, r, col)].value or "（空）"
-                    tip = "文件未列示此单元格"
-                gc = GridCell(cell_id(tid, r, col), shown, fact, tip=tip)
-                if mark is not None:
-                    gc.severity, gc.findings = mark[0], list(mark[1])
-                cells.append(gc)
-            grid_rows.append(GridRow(r, labels.get(r) or ROW_NAMES.get(r, ""), cells))
-        grids.append(
-            Grid(
-                id=tid,
-                name=table_name(tid),
-                title=info.title if info else None,
-                number=info.number if info else None,
-                unit=(info.unit if info else None) or doc.unit,
-                where=location(info.prov.page, info.prov.line) if info else "",
-                found=info is not None,
-                empty=bool(info.empty) if info else False,
-                fragment=bool(info.fragment) if info else False,
-                notes=list(info.notes) if info else [],
-                column_names=[column_name(tid, c) for c in columns],
-                rows=grid_rows,
-            )
-        )
-    return grids
-
-
-def finding_views(doc: Document, findings: list[Finding], grids: list[Grid]) -> list[FindingView]:
+def finding_views(doc: Document, findings: list[Finding], grids: list[TableGrid]) -> list[FindingView]:
     targets = {c.id for g in grids for r in g.rows for c in r.cells if c is not None}
     labels: dict[tuple[str, str], str] = {}
     for t in doc.tables:
@@ -206,10 +74,10 @@ def finding_views(doc: Document, findings: list[Finding], grids: list[Grid]) -> 
                     href=f"#{cid}" if cid in targets else None,
                     table=table_name(c.table),
                     row=c.row,
-                    label=c.label or labels.get((c.table, c.row)) or ROW_NAMES.get(c.row, ""),
+                    label=c.label or labels.get((c.table, c.row)) or row_name(c.table, c.row),
                     column=column_name(c.table, c.column),
                     value=c.value if c.value != "" else "（空）",
-                    where=location(c.page, c.line),
+                    where=location(c.page, c.line, c.ref),
                 )
             )
         out.append(FindingView(n, f, severity_name(f.severity), [table_name(t) for t in f.tables], links))

@@ -5,13 +5,15 @@
 Pinned to one CPU (``sched_setaffinity``), for the default PDF (the 25-page
 ``shanghai-putuo-finance-2024.pdf``):
 
-* **in-process**: median wall time of ``read_document`` + ``rules.check`` (imports warmed up);
-  target ≤ 0.5 s;
+* **in-process**: median wall and CPU time of ``read_document`` + ``rules.check`` (imports
+  warmed up); target ≤ 0.5 s;
 * **whole command**: median wall time of ``.venv/bin/juesuan check PDF --format json -o /dev/null``
   in a fresh process (imports included); target ≤ 1 s. ``python -X importtime`` of the command's
   imports is summarised when it is over budget;
 * **PyMuPDF** (``pymupdf``, benchmark-only, not a project dependency): median of its plain-text
-  extraction of the same file in this process, and the ratio in-process / PyMuPDF (target ≤ 3×);
+  extraction of the same file in this process, timed in the same runs (ours and PyMuPDF's
+  alternate, so that both meet the same machine load), and the ratio in-process / PyMuPDF
+  (target ≤ 3×), with the lowest and highest ratio of single runs;
 * **memory**: peak RSS (``getrusage`` ``ru_maxrss`` of a child process) of ``read_document`` +
   ``check`` on a 100-page PDF made by concatenating the corpus PDFs' pages (pypdfium2
   ``import_pages``); target ≤ 300 MB;
@@ -46,15 +48,6 @@ ONE_CPU = {sorted(os.sched_getaffinity(0))[0]} if hasattr(os, "sched_getaffinity
 def pin() -> None:
     if ONE_CPU is not None:
         os.sched_setaffinity(0, ONE_CPU)
-
-
-def median_wall(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def juesuan_cmd() -> list[str]:
@@ -119,11 +112,28 @@ def bench_main(pdf: Path, runs: int) -> None:
     print(f"imports (pipeline + rules): {time.perf_counter() - t:.3f} s; pinned to CPU {ONE_CPU}")
     doc = read_document(pdf)
     check(doc)
-    c0 = time.process_time()
-    ours = median_wall(lambda: check(read_document(pdf)), runs)
-    ours_cpu = (time.process_time() - c0) / runs
+    mupdf_text = _mupdf_reader(pdf)
+    # ours and PyMuPDF alternate, run by run, so that both see the same machine (a shared VM's
+    # speed drifts by ±20 % within a minute); each is timed in wall and CPU time
+    ours_w, ours_c, theirs_w, theirs_c = [], [], [], []
+    for _ in range(runs):
+        w, c = _timed_both(lambda: check(read_document(pdf)))
+        ours_w.append(w)
+        ours_c.append(c)
+        if mupdf_text is not None:
+            w, c = _timed_both(mupdf_text)
+            theirs_w.append(w)
+            theirs_c.append(c)
+    ours = statistics.median(ours_w)
     print(f"in-process read_document + check, {pdf.name} ({doc.pages} pages, {len(doc.facts)} facts): "
-          f"median {ours:.3f} s wall of {runs}, mean {ours_cpu:.3f} s CPU (target ≤ 0.5 s)")
+          f"median {ours:.3f} s wall, {statistics.median(ours_c):.3f} s CPU of {runs} (target ≤ 0.5 s)")
+    if mupdf_text is not None:
+        ratios = sorted(a / b for a, b in zip(ours_c, theirs_c))
+        print(f"PyMuPDF plain text of every page, in the same runs: median {statistics.median(theirs_w):.3f} s wall, "
+              f"{statistics.median(theirs_c):.3f} s CPU; ratio in-process / PyMuPDF = "
+              f"{ours / statistics.median(theirs_w):.2f}× wall, "
+              f"{statistics.median(ours_c) / statistics.median(theirs_c):.2f}× CPU, "
+              f"run by run {ratios[0]:.2f}–{ratios[-1]:.2f}× (target ≤ 3×)")
 
     cmd = juesuan_cmd() + ["check", str(pdf), "--format", "json", "-o", os.devnull, "--fail-on", "never"]
     run_pinned(cmd)  # warm the OS file cache
@@ -147,31 +157,38 @@ def bench_main(pdf: Path, runs: int) -> None:
     if cmd_s > 1.0:
         print(f"  heaviest imports: {import_summary()}")
 
-    try:
-        t = time.perf_counter()
-        import pymupdf  # type: ignore[import-not-found]
-
-        print(f"import pymupdf {pymupdf.__version__}: {time.perf_counter() - t:.3f} s (excluded)")
-
-        def mupdf_text() -> None:
-            with pymupdf.open(str(pdf)) as d:
-                for page in d:
-                    page.get_text()
-
-        mupdf_text()
-        c0 = time.process_time()
-        theirs = median_wall(mupdf_text, runs)
-        theirs_cpu = (time.process_time() - c0) / runs
-        print(f"PyMuPDF plain text of every page: median {theirs:.3f} s wall, {theirs_cpu:.3f} s CPU; "
-              f"ratio in-process / PyMuPDF = {ours / theirs:.2f}× wall, {ours_cpu / theirs_cpu:.2f}× CPU (target ≤ 3×)")
-    except ImportError:
-        print("pymupdf not installed (benchmark-only extra): PyMuPDF comparison skipped")
 
 
 def _timed(fn) -> float:  # type: ignore[no-untyped-def]
     t = time.perf_counter()
     fn()
     return time.perf_counter() - t
+
+
+def _timed_both(fn) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Wall and CPU seconds of one call."""
+    t, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - t, time.process_time() - c
+
+
+def _mupdf_reader(pdf: Path):  # type: ignore[no-untyped-def]
+    """PyMuPDF's plain-text extraction of every page (benchmark-only), or None if not installed."""
+    try:
+        t = time.perf_counter()
+        import pymupdf  # type: ignore[import-not-found]
+    except ImportError:
+        print("pymupdf not installed (benchmark-only extra): PyMuPDF comparison skipped")
+        return None
+    print(f"import pymupdf {pymupdf.__version__}: {time.perf_counter() - t:.3f} s (excluded)")
+
+    def mupdf_text() -> None:
+        with pymupdf.open(str(pdf)) as d:
+            for page in d:
+                page.get_text()
+
+    mupdf_text()
+    return mupdf_text
 
 
 def bench_memory() -> None:

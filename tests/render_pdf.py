@@ -128,6 +128,20 @@ def _fit(rows: list[list[str]], ncols: int, head: int, avail: float, pad: float,
     return None
 
 
+def _shrink(need: list[float], avail: float, least: float) -> list[float]:
+    """Column widths in proportion to ``need`` that fill ``avail``, none narrower than ``least``
+    (the columns held at ``least`` leave the others less room)."""
+    fixed: set[int] = set()
+    while True:
+        room = avail - least * len(fixed)
+        rest = sum(w for k, w in enumerate(need) if k not in fixed)
+        scale = room / rest if rest > 0 else 1.0
+        more = {k for k, w in enumerate(need) if k not in fixed and w * scale < least}
+        if not more:
+            return [least if k in fixed else w * scale for k, w in enumerate(need)]
+        fixed |= more
+
+
 def _table(rows: list[list[str]], layout: str, size: float, widths: list[float], pad: float):  # type: ignore[no-untyped-def]
     from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
@@ -171,7 +185,8 @@ def _table(rows: list[list[str]], layout: str, size: float, widths: list[float],
     repeat = head if not layout.endswith("norepeat") else 0
     table = Table(data, colWidths=widths, repeatRows=repeat, style=TableStyle(cmds), hAlign="LEFT")
     table.wrap(sum(widths), 1e6)
-    if max(table._rowHeights) > 300:  # a row nearly as tall as a page (long text in a form): it breaks
+    heights = table._rowHeights
+    if max(heights) + sum(heights[:repeat]) > 300:  # a row (after the repeated header) nearly as tall as a page: it breaks
         table = Table(data, colWidths=widths, repeatRows=repeat, style=TableStyle(cmds), hAlign="LEFT", splitInRow=1)
     return table
 
@@ -225,8 +240,7 @@ def render_pdf(txt: Path, out: Path, layout: str = "ruled", parts: list[Part] | 
             got = _fit(rows, ncols, head, avail["landscape"], pad, (9.0, 8.0, 7.5, 7.0, 6.5, 6.0))
             if got is None:  # very wide tables (self-evaluation forms): every column wraps
                 need = _widths(rows, ncols, head, 6.0, 1e9, pad)
-                scale = avail["landscape"] / sum(need)
-                got = (6.0, [max(w * scale, 6.0 + 2 * pad + 1) for w in need])
+                got = (6.0, _shrink(need, avail["landscape"], 6.0 + 2 * pad + 1))
             keep = story[len(story) - min(captions, 5):] if captions else []
             del story[len(story) - len(keep):]
             story += [NextPageTemplate("landscape"), PageBreak(), *keep, Spacer(1, 4)]

@@ -477,6 +477,54 @@ def test_diagonal_watermark_dropped(tmp_path):
     assert _texts(doc) == ["本年收入合计2946.25万元。"]
 
 
+def _page_chars(path: Path, index: int = 0) -> list:
+    """The reader's character tuples of one page (x0, top, x1, bottom, cy, em, ch)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pc
+
+    from juesuan.ingest import pdf as reader
+
+    doc = pdfium.PdfDocument(str(path))
+    page = doc[index]
+    tp = page.get_textpage()
+    tf = reader._display_transform(0, page.get_cropbox())
+    chars, _bad, _all = reader._chars(tp.raw, pc, tf, 0, ctypes, tp.get_text_range())
+    tp.close()
+    page.close()
+    doc.close()
+    return chars
+
+
+def test_font_sizes_on_one_baseline_keep_their_own_em(tmp_path):
+    # characters on one baseline share PDFium lookups only while their size is the same
+    page = {"texts": [(72, 100, 20, "大标题"), (140, 100, 10, "小字"), (170, 100, 20, "再大"), (72, 130, 10, "下一行")]}
+    chars = _page_chars(_write(tmp_path, "sizes.pdf", make_pdf([page])))
+    ems = {c[6]: round(c[5], 2) for c in chars}
+    assert ems == {"大": 20, "标": 20, "题": 20, "小": 10, "字": 10, "再": 20, "下": 10, "一": 10, "行": 10}
+    # the baseline (0.12 em above the box's bottom) is where each was printed, whatever the size
+    assert [round(c[3] - 0.12 * c[5], 2) for c in chars] == [100.0] * 7 + [130.0] * 3
+
+
+def test_unmapped_font_run_is_counted_unusable(tmp_path):
+    # every character of a font without a ToUnicode map is counted, not only sampled ones
+    page = {"texts": [(72, 100, 12, "本年收入合计二千九百四十六万元"), (72, 130, 12, "支出")]}
+    path = _write(tmp_path, "unmapped.pdf", make_pdf([page], broken_font=True))
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pc
+
+    from juesuan.ingest import pdf as reader
+
+    doc = pdfium.PdfDocument(str(path))
+    pg = doc[0]
+    tp = pg.get_textpage()
+    chars, bad, total = reader._chars(tp.raw, pc, reader._display_transform(0, pg.get_cropbox()), 0, ctypes)
+    assert (chars, bad, total) == ([], 17, 17)
+
+
 # ---- tables
 
 

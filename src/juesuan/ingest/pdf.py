@@ -287,10 +287,13 @@ def layout_page(pg: _Page, chars: list, hs: list, vs: list) -> _Page:
     if grids:
         rest = []
         inside: list[list] = [[] for _ in grids]
-        boxes = [g.box for g in grids]
+        # (in_box inlined: the chars of a page × its grids)
+        boxes = [(k, b[0] - 1.0, b[1] - 1.0, b[2] + 1.0, b[3] + 1.0) for k, b in enumerate(g.box for g in grids)]
         for c in chars:
-            for k, b in enumerate(boxes):
-                if in_box(c, b):
+            cx = (c[0] + c[2]) * 0.5
+            cy = c[4]
+            for k, x0, y0, x1, y1 in boxes:
+                if x0 <= cx <= x1 and y0 <= cy <= y1:
                     inside[k].append(c)
                     break
             else:
@@ -327,37 +330,60 @@ _SKIP = frozenset((0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFFFE, 0xFFFF, 0x00, 0
 _SPACE = frozenset((0x20, 0xA0, 0x3000, 0x2002, 0x2003))
 
 
+def _untyped(fn, ctypes):
+    """The same C function without ctypes' per-call argument conversion (about half the cost of
+    a call); callers pass ctypes objects of exactly the declared types."""
+    g = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+    g.restype = fn.restype
+    return g
+
+
 def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
     """The page's printable characters as geometry tuples; counts of unusable and all chars.
 
     Per character: its advance box (x extent), its baseline origin (vertical position, the
     same for every glyph of a line, unlike glyph boxes of ``,``/``.``) and font size.
     Characters not upright in the displayed page (diagonal watermarks) are skipped.
+
+    Speed: on an upright page, a character on exactly the baseline and with the box height (or
+    else the font size) of the run before it continues that run of text, so it reuses the run's
+    em and rotation test instead of asking PDFium again (two or three calls per character
+    instead of five).
+    Unmapped characters (a font without a ToUnicode map) are likewise found once per run and
+    counted as unusable.
     """
     n = pc.FPDFText_CountChars(tp)
     if n <= 0:
         return [], 0, 0
     codes = [ord(ch) for ch in text] if text is not None and len(text) == n else None
-    get_u = pc.FPDFText_GetUnicode
-    get_loose = pc.FPDFText_GetLooseCharBox
-    get_origin = pc.FPDFText_GetCharOrigin
-    get_size = pc.FPDFText_GetFontSize
-    get_angle = pc.FPDFText_GetCharAngle
-    map_err = pc.FPDFText_HasUnicodeMapError
-    get_matrix = pc.FPDFText_GetMatrix
+    get_u = _untyped(pc.FPDFText_GetUnicode, ctypes)
+    get_loose = _untyped(pc.FPDFText_GetLooseCharBox, ctypes)
+    get_origin = _untyped(pc.FPDFText_GetCharOrigin, ctypes)
+    get_size = _untyped(pc.FPDFText_GetFontSize, ctypes)
+    get_angle = _untyped(pc.FPDFText_GetCharAngle, ctypes)
+    map_err = _untyped(pc.FPDFText_HasUnicodeMapError, ctypes)
+    get_matrix = _untyped(pc.FPDFText_GetMatrix, ctypes)
+    get_box = _untyped(pc.FPDFText_GetCharBox, ctypes)
+    byref = ctypes.byref
     mat = pc.FS_MATRIX()
+    mat_ref = byref(mat)
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    get_box = pc.FPDFText_GetCharBox
+    ox_ref, oy_ref = byref(ox), byref(oy)
     bl, br, bb, bt = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     rect = pc.FS_RECTF()
+    rect_ref = byref(rect)
     out = []
     append = out.append
     n_bad = n_all = 0
-    n_checked = n_err = 0
     spaced = False
     scales: dict[tuple[float, float], float] = {}
     rot_rad = {0: 0.0, 90: 1.5708, 180: 3.1416, 270: 4.7124}.get(rotation, 0.0)
     upright_page = rotation == 0
+    # the current run of text: its baseline (user space), em, whether it is skipped
+    run_base = run_fs = run_h = None
+    run_em = 0.0
+    run_skip = False
+    run_bad = 0  # 1 when the run's characters are unmapped (counted as unusable)
     if upright_page:
         # user space -> display: x - left, top - y (inlined for speed)
         dx, ct = tf(0.0, 0.0)
@@ -373,48 +399,62 @@ def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
         if u == 0xFFFD or 0xE000 <= u <= 0xF8FF or u < 0x20 or u >= 0xF0000:
             n_bad += 1
             continue
-        if n_all & 3 == 1:  # sample every fourth character for a missing ToUnicode mapping
-            n_checked += 1
-            if map_err(tp, i) == 1:
-                n_err += 1
+        get_loose(tp, i, rect_ref)
+        get_origin(tp, i, ox_ref, oy_ref)
+        oyv = oy.value
+        r_h = rect.top - rect.bottom
+        # same baseline, and the same box height (a font with ascent and descent) or font size
+        if oyv == run_base and upright_page and (r_h == run_h or get_size(tp, i) == run_fs):
+            if run_skip:
+                n_bad += run_bad
                 continue
-        get_loose(tp, i, rect)
-        get_origin(tp, i, ox, oy)
-        fs = get_size(tp, i)
-        if upright_page:
             x0 = rect.left + dx
             x1 = rect.right + dx
-            base = ct - oy.value
-            ltop = ct - rect.top
-            lbot = ct - rect.bottom
-            shifted = abs(ox.value - rect.left) > 0.05 * (rect.right - rect.left) + 0.05
+            base = ct - oyv
+            em = run_em
         else:
-            x0, ltop, x1, lbot = _tbox(tf, rect.left, rect.bottom, rect.right, rect.top)
-            oxd, base = tf(ox.value, oy.value)
-            shifted = True
-        if shifted:
-            # the origin is not at the left of the advance box: maybe rotated text
-            ang = get_angle(tp, i)
-            ang = (max(ang, 0.0) + rot_rad) % 6.2832
-            if 0.05 < ang < 6.2332:
+            fs = get_size(tp, i)
+            if map_err(tp, i) == 1:  # a font without a ToUnicode mapping: its text is not read
+                n_bad += 1
+                run_base, run_fs, run_h, run_skip, run_bad = oyv, fs, r_h, True, 1
+                continue
+            r_top, r_bot = rect.top, rect.bottom
+            if upright_page:
+                x0 = rect.left + dx
+                x1 = rect.right + dx
+                base = ct - oyv
+                lh = r_top - r_bot
+                shifted = abs(ox.value - rect.left) > 0.05 * (rect.right - rect.left) + 0.05
+            else:
+                x0, ltop, x1, lbot = _tbox(tf, rect.left, r_bot, rect.right, r_top)
+                _oxd, base = tf(ox.value, oyv)
+                lh = lbot - ltop
+                shifted = True
+            skip = False
+            if shifted:
+                # the origin is not at the left of the advance box: maybe rotated text
+                ang = get_angle(tp, i)
+                ang = (max(ang, 0.0) + rot_rad) % 6.2832
+                skip = 0.05 < ang < 6.2332
+            # the font size times the scale of the text matrix (e.g. 300 pt × 0.05); the scale
+            # is looked up once per (size, box height) since it changes only between text objects
+            key = (fs, int(lh * 8.0))
+            scale = scales.get(key)
+            if scale is None:
+                get_matrix(tp, i, mat_ref)
+                scale = scales[key] = abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
+            em = fs * scale
+            if not (0.3 * lh <= em <= 3.0 * lh):
+                em = max(lh, x1 - x0, 1.0)
+            run_base, run_fs, run_h, run_em, run_skip, run_bad = oyv, fs, r_h, em, skip, 0
+            if skip:
                 continue
         if not (x1 - x0 > 0.05):
             # no advance width (odd font metrics): fall back to the glyph box
-            get_box(tp, i, bl, br, bb, bt)
+            get_box(tp, i, byref(bl), byref(br), byref(bb), byref(bt))
             x0, _t, x1, _b = _tbox(tf, bl.value, bb.value, br.value, bt.value)
             if not (x1 - x0 > 0.05):
                 continue
-        # the font size times the scale of the text matrix (e.g. 300 pt × 0.05); the scale is
-        # looked up once per (size, box height) since it only changes between text objects
-        lh = lbot - ltop
-        key = (fs, int(lh * 8.0))
-        scale = scales.get(key)
-        if scale is None:
-            get_matrix(tp, i, mat)
-            scale = scales[key] = abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
-        em = fs * scale
-        if not (0.3 * lh <= em <= 3.0 * lh):
-            em = max(lh, x1 - x0, 1.0)
         if 0x2E80 <= u <= 0x2FDF:
             ch = unicodedata.normalize("NFKC", chr(u))
         else:
@@ -423,8 +463,6 @@ def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
             append((x0, base - 0.88 * em, x1, base + 0.12 * em, base - 0.38 * em, em, ch, True))
         else:
             append((x0, base - 0.88 * em, x1, base + 0.12 * em, base - 0.38 * em, em, ch))
-    if n_checked:
-        n_bad += round(n_err * (n_all / n_checked))
     return out, n_bad, n_all
 
 
@@ -453,8 +491,13 @@ def _rules(page, pc, tf, ctypes):
     def apply(m, x, y):
         return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 
+    dx, dy = tf(0.0, 0.0)
+    upright = tf(1.0, 1.0) == (dx + 1.0, dy - 1.0)
+
     def to_display(m, l, b, r, t):
         if m is None:
+            if upright:
+                return (l + dx, dy - t, r + dx, dy - b)
             return _tbox(tf, l, b, r, t)
         pts = [apply(m, l, b), apply(m, r, b), apply(m, l, t), apply(m, r, t)]
         xs = [q[0] for q in pts]
@@ -511,12 +554,17 @@ def _rules(page, pc, tf, ctypes):
                 ys = [q[1] for q in sp]
                 add_box(min(xs), min(ys), max(xs), max(ys))
 
+    get_type = _untyped(pc.FPDFPageObj_GetType, ctypes)
+    get_bounds = _untyped(pc.FPDFPageObj_GetBounds, ctypes)
+    bounds = tuple(ctypes.byref(v) for v in (fl, fb, fr, ft))
+
     def walk(container, count, get, parent_m, depth):
+        get = _untyped(get, ctypes)
         for k in range(count(container)):
             obj = get(container, k)
-            typ = pc.FPDFPageObj_GetType(obj)
+            typ = get_type(obj)
             if typ == _OBJ_PATH:
-                if not pc.FPDFPageObj_GetBounds(obj, fl, fb, fr, ft):
+                if not get_bounds(obj, *bounds):
                     continue
                 l, b, r, t = fl.value, fb.value, fr.value, ft.value
                 if parent_m is None and r - l < 3.0 and t - b < 3.0:

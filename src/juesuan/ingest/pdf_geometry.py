@@ -41,6 +41,8 @@ _SPACES = re.compile(r"\s+")
 
 def tidy(text: str) -> str:
     """Collapse runs of spaces; drop spaces between two CJK characters (letter-spaced text)."""
+    if " " not in text and text.isprintable():  # no whitespace at all (the common cell)
+        return text
     text = _SPACES.sub(" ", text).strip()
     if " " not in text:
         return text
@@ -129,30 +131,39 @@ class Line:
 
 def _dedupe(chars: list) -> list:
     """Drop over-printed duplicates (fake bold: the same glyph drawn twice, slightly offset)."""
-    out = [chars[0]]
-    for c in chars[1:]:
-        p = out[-1]
-        if c[CH] == p[CH] and abs(c[X0] - p[X0]) < 0.15 * c[EM] and abs(c[CY] - p[CY]) < 0.3 * c[EM]:
+    p = chars[0]
+    out = [p]
+    for k in range(1, len(chars)):
+        c = chars[k]
+        # (CH=6, X0=0, EM=5, CY=4)
+        if c[6] == p[6] and abs(c[0] - p[0]) < 0.15 * c[5] and abs(c[4] - p[4]) < 0.3 * c[5]:
             continue
         out.append(c)
+        p = c
     return out
 
 
 def line_text(chars: list) -> str:
     """Text of x-sorted chars on one line; a space where the gap is wider than a quarter em."""
-    parts = [chars[0][CH]] if chars else []
-    prev_x1 = chars[0][X1] if chars else 0.0
-    prev_em = chars[0][EM] if chars else 0.0
+    if not chars:
+        return ""
+    # (hot loop: tuple items by literal index, X0=0, X1=2, EM=5, CH=6, SP=7)
+    first = chars[0]
+    parts = [first[6]]
+    prev_x1 = first[2]
+    prev_em = first[5]
     spaced = False
-    for c in chars[1:]:
-        em = c[EM] if c[EM] > prev_em else prev_em
-        gap = c[X0] - prev_x1
-        if gap > 0.25 * em or (len(c) > SP and gap > -0.1 * em):
+    for k in range(1, len(chars)):
+        c = chars[k]
+        em = c[5]
+        m = em if em > prev_em else prev_em
+        gap = c[0] - prev_x1
+        if gap > 0.25 * m or (len(c) > 7 and gap > -0.1 * m):
             parts.append(" ")
             spaced = True
-        parts.append(c[CH])
-        prev_x1 = c[X1]
-        prev_em = c[EM]
+        parts.append(c[6])
+        prev_x1 = c[2]
+        prev_em = em
     text = "".join(parts)
     return tidy(text) if spaced or "  " in text or text[:1] == " " else text
 
@@ -177,45 +188,54 @@ def make_line(chars: list, page: int = 0) -> Line:
 
 def cluster_rows(chars: list) -> list[list]:
     """Group chars into text lines by the vertical centre of their glyph boxes."""
-    if not chars:
-        return []
-    chars = sorted(chars, key=lambda c: c[CY])
+    if len(chars) <= 1:
+        return [list(chars)] if chars else []
+    chars = sorted(chars, key=_cy)
     groups: list[list] = []
-    cur = [chars[0]]
-    cur_cy = chars[0][CY]
-    cur_em = chars[0][EM]
-    for c in chars[1:]:
-        tol = 0.45 * min(cur_em, c[EM]) if c[EM] < 2 * cur_em else 0.45 * cur_em
-        if c[CY] - cur_cy <= max(tol, 1.0):
+    first = chars[0]
+    cur = [first]
+    cur_cy = first[4]  # CY
+    cur_em = first[5]  # EM
+    for k in range(1, len(chars)):
+        c = chars[k]
+        cy, em = c[4], c[5]
+        tol = 0.45 * (em if em < cur_em else cur_em) if em < 2 * cur_em else 0.45 * cur_em
+        if cy - cur_cy <= (tol if tol > 1.0 else 1.0):
             cur.append(c)
             # running mean keeps long lines from drifting
-            cur_cy += (c[CY] - cur_cy) / len(cur)
-            if c[EM] > cur_em:
-                cur_em = c[EM]
+            cur_cy += (cy - cur_cy) / len(cur)
+            if em > cur_em:
+                cur_em = em
         else:
             groups.append(cur)
             cur = [c]
-            cur_cy = c[CY]
-            cur_em = c[EM]
+            cur_cy = cy
+            cur_em = em
     groups.append(cur)
     return groups
 
 
+def _cy(c: tuple) -> float:
+    return c[4]
+
+
 def split_gaps(chars: list, gap_em: float) -> list[list]:
     """Split x-sorted chars where the horizontal gap exceeds ``gap_em`` em."""
-    cur = [chars[0]]
+    first = chars[0]
+    cur = [first]
     pieces = [cur]
-    prev_x1 = chars[0][X1]
-    prev_em = chars[0][EM]
-    for c in chars[1:]:
-        em = c[EM] if c[EM] > prev_em else prev_em
-        if c[X0] - prev_x1 > gap_em * em:
+    prev_x1 = first[2]  # X1
+    prev_em = first[5]  # EM
+    for k in range(1, len(chars)):
+        c = chars[k]
+        em = c[5]
+        if c[0] - prev_x1 > gap_em * (em if em > prev_em else prev_em):
             cur = [c]
             pieces.append(cur)
         else:
             cur.append(c)
-        prev_x1 = c[X1]
-        prev_em = c[EM]
+        prev_x1 = c[2]
+        prev_em = em
     return pieces
 
 
@@ -233,17 +253,28 @@ def build_lines(chars: list, page: int = 0, gap_em: float = 3.0) -> list[Line]:
 
 def cell_text(chars: list) -> tuple[str, Box]:
     """Text of the chars inside one table cell: its lines joined (wrapped names become one)."""
-    parts = []
-    for group in cluster_rows(chars):
-        group.sort(key=lambda c: c[X0])
-        parts.append(line_text(_dedupe(group)))
+    groups = cluster_rows(chars)
+    if len(groups) == 1:
+        group = groups[0]
+        group.sort(key=_x0)
+        text = tidy(line_text(_dedupe(group)))
+    else:
+        parts = []
+        for group in groups:
+            group.sort(key=_x0)
+            parts.append(line_text(_dedupe(group)))
+        text = tidy(join_wrapped(parts))
     box = (
         min([c[X0] for c in chars]),
         min([c[TOP] for c in chars]),
         max([c[X1] for c in chars]),
         max([c[BOT] for c in chars]),
     )
-    return tidy(join_wrapped(parts)), box
+    return text, box
+
+
+def _x0(c: tuple) -> float:
+    return c[0]
 
 
 # --------------------------------------------------------------------------- ruling lines

@@ -186,7 +186,9 @@ def _table(rows: list[list[str]], layout: str, size: float, widths: list[float],
     table = Table(data, colWidths=widths, repeatRows=repeat, style=TableStyle(cmds), hAlign="LEFT")
     table.wrap(sum(widths), 1e6)
     heights = table._rowHeights
-    if max(heights) + sum(heights[:repeat]) > 300:  # a row (after the repeated header) nearly as tall as a page: it breaks
+    # a row nearly as tall as a page (long text in a form), or with the repeated header above it
+    # taller than a landscape page: it breaks
+    if max(heights) > 300 or max(heights) + sum(heights[:repeat]) > 440:
         table = Table(data, colWidths=widths, repeatRows=repeat, style=TableStyle(cmds), hAlign="LEFT", splitInRow=1)
     return table
 

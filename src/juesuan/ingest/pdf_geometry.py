@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 X0, TOP, X1, BOT, CY, EM, CH, SP = range(8)
+_x0, _top, _x1, _bot, _cy, _em = (itemgetter(k) for k in (X0, TOP, X1, BOT, CY, EM))  # sort/min keys
 
 Char = tuple  # (x0, top, x1, bottom, cy, em, ch)
 Box = tuple[float, float, float, float]
@@ -169,17 +171,15 @@ def line_text(chars: list) -> str:
 
 
 def make_line(chars: list, page: int = 0) -> Line:
-    chars.sort(key=lambda c: c[X0])
+    chars.sort(key=_x0)
     chars = _dedupe(chars)
-    tops = [c[TOP] for c in chars]
-    bots = [c[BOT] for c in chars]
-    ems = sorted(c[EM] for c in chars)
+    ems = sorted(map(_em, chars))
     return Line(
         chars=chars,
         x0=chars[0][X0],
-        top=min(tops),
-        x1=max(c[X1] for c in chars),
-        bottom=max(bots),
+        top=min(chars, key=_top)[TOP],
+        x1=max(chars, key=_x1)[X1],
+        bottom=max(chars, key=_bot)[BOT],
         em=ems[len(ems) // 2],
         text=line_text(chars),
         page=page,
@@ -213,10 +213,6 @@ def cluster_rows(chars: list) -> list[list]:
             cur_em = em
     groups.append(cur)
     return groups
-
-
-def _cy(c: tuple) -> float:
-    return c[4]
 
 
 def split_gaps(chars: list, gap_em: float) -> list[list]:
@@ -253,28 +249,25 @@ def build_lines(chars: list, page: int = 0, gap_em: float = 3.0) -> list[Line]:
 
 def cell_text(chars: list) -> tuple[str, Box]:
     """Text of the chars inside one table cell: its lines joined (wrapped names become one)."""
-    groups = cluster_rows(chars)
-    if len(groups) == 1:
-        group = groups[0]
-        group.sort(key=_x0)
-        text = tidy(line_text(_dedupe(group)))
+    lo_cy, hi_cy = _cy(min(chars, key=_cy)), _cy(max(chars, key=_cy))
+    least_em = min(chars, key=_em)[5]
+    if hi_cy - lo_cy <= max(0.45 * least_em, 1.0):  # one line (what cluster_rows would find)
+        text = tidy(line_text(_dedupe(sorted(chars, key=_x0))))
     else:
         parts = []
-        for group in groups:
+        for group in cluster_rows(chars):
             group.sort(key=_x0)
             parts.append(line_text(_dedupe(group)))
         text = tidy(join_wrapped(parts))
     box = (
-        min([c[X0] for c in chars]),
-        min([c[TOP] for c in chars]),
-        max([c[X1] for c in chars]),
-        max([c[BOT] for c in chars]),
+        min(chars, key=_x0)[0],
+        min(chars, key=_top)[1],
+        max(chars, key=_x1)[2],
+        max(chars, key=_bot)[3],
     )
     return text, box
 
 
-def _x0(c: tuple) -> float:
-    return c[0]
 
 
 # --------------------------------------------------------------------------- ruling lines

@@ -1,4 +1,4 @@
-"""Test helper: render a converter-text document into DOCX, XLSX and HTML.
+"""Test helper: render a converter-text document into DOCX, XLSX, XLS and HTML.
 
 The text is read with the project's text reader (so Markdown/HTML/LaTeX artefacts and
 watermarks are already cleaned, as they would be in a real office file); consecutive
@@ -13,6 +13,9 @@ Word and HTML draw irregular rows.
   cells (``1234.56``, ``21,302.34``) are written as numbers with number format ``#,##0.00``
   (more zeros when more decimals were printed), plain integers (codes, 行次, counts) as
   numbers with the General format unless they have a leading zero, everything else as text.
+* XLS: the XLSX workbook converted to legacy BIFF8 with xlwt (:func:`xlsx_to_xls`): the same
+  sheets, cell values, number formats and merged ranges. :func:`rename_ole_stream` edits the
+  OLE2 directory of such a file (a ``WordDocument`` stream instead of ``Workbook``: a .doc).
 * HTML: ``<p>`` paragraphs and ``<table>`` rows of ``<td>`` cells, UTF-8 (or any codec).
 """
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+import struct
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -189,6 +193,66 @@ def render_xlsx(parts: list[Part], out: Path, *, per_table: bool = False) -> Pat
     return out
 
 
+# --------------------------------------------------------------------------- XLS
+
+
+def xlsx_to_xls(src: Path, out: Path) -> Path:
+    """The workbook ``src`` (.xlsx) as a legacy .xls (BIFF8, written by xlwt): every sheet with
+    its name and visibility, every cell value with its number format, every merged range."""
+    import xlwt
+    from openpyxl import load_workbook
+
+    wb = load_workbook(src)
+    book = xlwt.Workbook(encoding="utf-8")
+    styles: dict[str, xlwt.XFStyle] = {}  # one style per number format (BIFF allows ~4000)
+
+    def style(fmt: str | None) -> xlwt.XFStyle:
+        key = fmt or "General"
+        if key not in styles:
+            styles[key] = xlwt.easyxf(num_format_str=key)
+        return styles[key]
+
+    for ws in wb.worksheets:
+        sheet = book.add_sheet(ws.title)
+        if ws.sheet_state != "visible":
+            sheet.visibility = 1 if ws.sheet_state == "hidden" else 2
+        merged = {(m.min_row, m.min_col): m for m in ws.merged_cells.ranges}
+        for (r, c), cell in sorted(ws._cells.items()):
+            if (r, c) in merged:
+                m = merged.pop((r, c))
+                label = "" if cell.value is None else cell.value
+                rows, cols = (m.min_row - 1, m.max_row - 1), (m.min_col - 1, m.max_col - 1)
+                sheet.write_merge(*rows, *cols, label, style(cell.number_format))
+            elif cell.value is not None:
+                sheet.write(r - 1, c - 1, cell.value, style(cell.number_format))
+        for m in merged.values():  # a merged range whose top-left cell was never created
+            sheet.write_merge(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1, "")
+    book.save(str(out))
+    return out
+
+
+def ole_entries(data: bytes) -> dict[str, int]:
+    """Offsets of the directory entries of an xlwt-written OLE2 file (one directory sector), by name."""
+    sector = 1 << struct.unpack_from("<H", data, 30)[0]
+    start = 512 + struct.unpack_from("<i", data, 48)[0] * sector
+    found: dict[str, int] = {}
+    for off in range(start, start + sector, 128):
+        size = struct.unpack_from("<H", data, off + 64)[0]
+        if size:
+            found[data[off : off + size - 2].decode("utf-16le")] = off
+    return found
+
+
+def rename_ole_stream(data: bytes, old: str, new: str) -> bytes:
+    """The OLE2 file with its stream ``old`` renamed: a Word-like file when new is WordDocument."""
+    out = bytearray(data)
+    off = ole_entries(data)[old]
+    name = (new + "\0").encode("utf-16le")
+    out[off : off + 64] = name.ljust(64, b"\0")
+    struct.pack_into("<H", out, off + 64, len(name))
+    return bytes(out)
+
+
 # --------------------------------------------------------------------------- HTML
 
 
@@ -219,12 +283,27 @@ def render_all(txt: Path, out_dir: Path) -> dict[str, Path]:
     parts = load_parts(txt)
     stem = txt.stem
     out_dir.mkdir(parents=True, exist_ok=True)
+    xlsx = render_xlsx(parts, out_dir / f"{stem}.xlsx")
+    sheets = render_xlsx(parts, out_dir / f"{stem}-sheets.xlsx", per_table=True)
     return {
         "docx": render_docx(parts, out_dir / f"{stem}.docx"),
-        "xlsx": render_xlsx(parts, out_dir / f"{stem}.xlsx"),
-        "xlsx-sheets": render_xlsx(parts, out_dir / f"{stem}-sheets.xlsx", per_table=True),
+        "xlsx": xlsx,
+        "xlsx-sheets": sheets,
+        "xls": xlsx_to_xls(xlsx, out_dir / f"{stem}.xls"),
+        "xls-sheets": xlsx_to_xls(sheets, out_dir / f"{stem}-sheets.xls"),
         "html": render_html(parts, out_dir / f"{stem}.html"),
     }
 
 
-__all__ = ["Part", "load_parts", "render_docx", "render_xlsx", "render_html", "render_all", "excel_value"]
+__all__ = [
+    "Part",
+    "load_parts",
+    "render_docx",
+    "render_xlsx",
+    "xlsx_to_xls",
+    "ole_entries",
+    "rename_ole_stream",
+    "render_html",
+    "render_all",
+    "excel_value",
+]

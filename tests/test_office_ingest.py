@@ -1,4 +1,4 @@
-"""DOCX / XLSX / HTML readers.
+"""DOCX / XLSX / XLS / HTML readers.
 
 The main test renders each corpus text document into every office format (tests/render_office.py)
 and checks that the pipeline reads back exactly the facts it reads from the text. The rest are
@@ -7,7 +7,10 @@ small hand-made files: merged cells, number formats, charsets, preamble rows, ba
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
+import struct
 import sys
 import zipfile
 from decimal import Decimal
@@ -15,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.ingest import read_raw
+from juesuan.ingest import read_raw, sniff
 from juesuan.ingest.errors import InputError
 from juesuan.ingest.html import blocks_from_html
 from juesuan.ingest.xlsx import format_number
@@ -27,7 +30,7 @@ import render_office as R  # noqa: E402
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
 TEXTS = sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
-VARIANTS = ("docx", "xlsx", "xlsx-sheets", "html")
+VARIANTS = ("docx", "xlsx", "xlsx-sheets", "xls", "xls-sheets", "html")
 NO_CORPUS = "../shared/corpus (the converter-text corpus) is not present beside the project checkout"
 
 FactKey = tuple[str, str, str, Decimal, str]
@@ -62,6 +65,11 @@ def rendered(tmp_path_factory, corpus_docs):
         for variant, path in R.render_all(txt, out).items():
             files[(txt.stem, variant)] = path
     return files, corpus_docs
+
+
+def _block_view(raw) -> list[tuple[str, list[str], str | None, list[str | None]]]:  # type: ignore[no-untyped-def]
+    """Each block's kind, texts, provenance and cells' provenance: what two readers must agree on."""
+    return [(b.kind, b.texts, b.prov.ref, [c.prov.ref for c in b.cells]) for b in raw.blocks]
 
 
 def _compare(stem: str, variant: str, want: set[FactKey], got: set[FactKey]) -> tuple[float, float]:
@@ -114,7 +122,8 @@ def _three_public_doc(baseline) -> Path:  # type: ignore[no-untyped-def]
     return max(found, key=lambda x: x[0])[1]
 
 
-def test_xlsx_merged_header_cells(rendered, tmp_path):
+def _merged_three_public_xlsx(rendered, tmp_path: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """The XLSX rendering of the 三公 document with its header cells merged, and its text."""
     from openpyxl import load_workbook
 
     files, baseline = rendered
@@ -128,9 +137,29 @@ def test_xlsx_merged_header_cells(rendered, tmp_path):
     ws.merge_cells(start_row=row + 1, start_column=1, end_row=row + 2, end_column=1)  # 合计 over 2 rows
     merged = tmp_path / "merged.xlsx"
     wb.save(merged)
+    return merged, txt
+
+
+def test_xlsx_merged_header_cells(rendered, tmp_path):
+    files, baseline = rendered
+    merged, txt = _merged_three_public_xlsx(rendered, tmp_path)
     raw = read_raw(merged)
     header = next(b for b in raw.blocks if b.kind == "row" and b.texts[0] == "预算数")
     assert header.texts[:7] == ["预算数", "", "", "", "", "", "决算数"]  # text only in the top-left cell
+    doc = document_of(raw)
+    assert fact_set(doc) == fact_set(baseline[txt.stem])
+    assert any(f.value for f in doc.facts_of("three_public"))
+
+
+def test_xls_merged_header_cells(rendered, tmp_path):
+    files, baseline = rendered
+    merged, txt = _merged_three_public_xlsx(rendered, tmp_path)
+    xls = R.xlsx_to_xls(merged, tmp_path / "merged.xls")
+    raw = read_raw(xls)
+    assert raw.format == "xls"
+    header = next(b for b in raw.blocks if b.kind == "row" and b.texts[0] == "预算数")
+    assert header.texts == ["预算数"] + [""] * 5 + ["决算数"] + [""] * 5  # text only in the top-left cell
+    assert _block_view(raw) == _block_view(read_raw(merged))
     doc = document_of(raw)
     assert fact_set(doc) == fact_set(baseline[txt.stem])
     assert any(f.value for f in doc.facts_of("three_public"))
@@ -348,6 +377,293 @@ def test_xlsx_empty_workbook(tmp_path):
         read_raw(tmp_path / "empty.xlsx")
 
 
+# --------------------------------------------------------------------------- XLS
+
+
+def _xls(path: Path, build) -> Path:  # type: ignore[no-untyped-def]
+    """A legacy .xls written by xlwt: ``build(workbook)`` adds the sheets."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    build(book)
+    book.save(str(path))
+    return path
+
+
+def _fmt(num_format: str):  # type: ignore[no-untyped-def]
+    import xlwt
+
+    return xlwt.easyxf(num_format_str=num_format)
+
+
+@pytest.mark.parametrize("layout", ["xlsx", "xlsx-sheets"])
+def test_xls_same_blocks_as_xlsx(rendered, layout):
+    """Every corpus rendering gives the same blocks (texts, provenance) from .xls as from .xlsx."""
+    files, _ = rendered
+    for txt in TEXTS:
+        xlsx = read_raw(files[(txt.stem, layout)])
+        xls = read_raw(files[(txt.stem, layout.replace("xlsx", "xls"))])
+        assert (xls.format, xlsx.format) == ("xls", "xlsx")
+        assert _block_view(xls) == _block_view(xlsx), txt.stem
+        assert xls.warnings == xlsx.warnings
+
+
+def test_xls_rows_text_lines_merges_and_refs(tmp_path):
+    """The .xls twin of test_xlsx_rows_text_lines_merges_and_refs, written by xlwt directly."""
+
+    def build(book):  # type: ignore[no-untyped-def]
+        ws = book.add_sheet("Sheet1")
+        money = _fmt("#,##0.00")
+        ws.write_merge(0, 0, 0, 4, "一般公共预算财政拨款支出决算表")
+        ws.write(1, 4, "公开05表")
+        ws.write(2, 0, "部门：某某局")
+        ws.write(2, 4, "单位：万元")
+        ws.write_merge(3, 3, 0, 1, "项目")
+        ws.write_merge(3, 3, 2, 4, "本年支出")
+        for c, text in enumerate(["科目代码", "科目名称", "小计", "基本支出", "项目支出"]):
+            ws.write(4, c, text)
+        ws.write(5, 0, "合计")
+        ws.write(6, 0, "一、分组")  # a section line between table rows
+        ws.write(7, 0, 208)
+        ws.write(7, 1, "社会保障和就业支出")
+        for r in (5, 7):
+            for c, value in ((2, 1234.5), (3, 1000), (4, 234.5)):
+                ws.write(r, c, value, money)
+        ws.write(8, 0, "注：本表反映…")
+
+    path = _xls(tmp_path / "t.xls", build)
+    raw = read_raw(path)
+    assert raw.format == "xls"
+    assert [(b.kind, b.text) for b in raw.blocks] == [
+        ("text", "Sheet1"),
+        ("text", "一般公共预算财政拨款支出决算表"),
+        ("text", "公开05表"),
+        ("text", "部门：某某局"),
+        ("text", "单位：万元"),
+        ("row", "项目\t\t本年支出\t\t"),  # the merged range C4:E4 carries the row to column E
+        ("row", "科目代码\t科目名称\t小计\t基本支出\t项目支出"),
+        ("row", "合计\t\t1,234.50\t1,000.00\t234.50"),
+        ("row", "一、分组\t\t\t\t"),
+        ("row", "208\t社会保障和就业支出\t1,234.50\t1,000.00\t234.50"),
+        ("text", "注：本表反映…"),
+    ]
+    row = next(b for b in raw.blocks if b.text.startswith("208"))
+    assert row.cells[2].prov.ref == "Sheet1!C8"
+    assert row.prov.ref == "Sheet1!A8:E8"
+    doc = read_document(path)
+    assert doc.format == "xls"
+    facts = {(f.row, f.column): f.value for f in doc.facts}
+    assert facts[("total", "total")] == Decimal("1234.50")
+    assert facts[("208", "basic")] == Decimal("1000.00")
+
+
+def test_xls_merged_range_widens_its_table(tmp_path):
+    """A merged header wider than the table's data carries every row to its last column."""
+    from openpyxl import Workbook
+
+    def build(book):  # type: ignore[no-untyped-def]
+        ws = book.add_sheet("表")
+        ws.write_merge(2, 2, 0, 1, "项目")  # A3:B3
+        ws.write_merge(2, 3, 2, 3, "金额")  # C3:D4, two rows
+        ws.write(4, 0, "合计")
+        ws.write(4, 2, 1)
+
+    raw = read_raw(_xls(tmp_path / "m.xls", build))
+    assert [(b.kind, b.texts, b.prov.ref) for b in raw.blocks[1:]] == [
+        ("row", ["项目", "", "金额", ""], "表!A3:D3"),
+        ("row", ["合计", "", "1", ""], "表!A5:D5"),
+    ]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表"
+    ws["A3"], ws["C3"], ws["A5"], ws["C5"] = "项目", "金额", "合计", 1
+    ws.merge_cells("A3:B3")
+    ws.merge_cells("C3:D4")
+    wb.save(tmp_path / "m.xlsx")
+    assert _block_view(raw) == _block_view(read_raw(tmp_path / "m.xlsx"))
+
+
+XLS_FORMATS = [
+    (1234.5, "0.00", "1234.50"),  # built-in format 2
+    (1234.5, "#,##0.00", "1,234.50"),  # built-in format 4
+    (21302.345, "#,##0.00_ ", "21,302.35"),  # a FORMAT record of the workbook
+    (0.1 + 0.2, "General", "0.3"),
+    (0.1 + 0.2, "0.00", "0.30"),
+    (12, "General", "12"),
+    (2080101, "General", "2080101"),
+    (0.1234, "0.00%", "12.34%"),
+    (-5, "_(#,##0.00_);(#,##0.00)", "(5.00)"),
+    (0, '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)', "-"),
+    (-1234.5, '_ * #,##0.00_ ;_ * -#,##0.00_ ;_ * "-"??_ ;_ @_ ', "-1,234.50"),
+    (12.5, "0", "13"),
+    (1, "00", "01"),
+    (1234567.891, "#,##0.000", "1,234,567.891"),
+]
+
+
+def test_xls_number_formats(tmp_path):
+    """Numbers print through the cell's number format, built-in or the workbook's own."""
+
+    def build(book):  # type: ignore[no-untyped-def]
+        ws = book.add_sheet("数字")
+        for r, (value, fmt, _) in enumerate(XLS_FORMATS):
+            ws.write(r, 0, f"第{r + 1}项")
+            ws.write(r, 1, value, _fmt(fmt))
+
+    raw = read_raw(_xls(tmp_path / "n.xls", build))
+    rows = [b for b in raw.blocks if b.kind == "row"]
+    assert [b.texts for b in rows] == [[f"第{r + 1}项", text] for r, (_, _, text) in enumerate(XLS_FORMATS)]
+
+
+def test_xls_dates_booleans_and_error_cells(tmp_path):
+    """Dates print as the .xlsx reader prints them; booleans as TRUE/FALSE; error cells are empty."""
+    from openpyxl import Workbook
+
+    cells = [
+        (dt.datetime(2024, 12, 31), "yyyy-mm-dd"),
+        (dt.datetime(2024, 12, 31, 8, 30), "yyyy-mm-dd hh:mm:ss"),
+        (dt.time(8, 30), "hh:mm"),
+        (True, "General"),
+        (False, "General"),
+    ]
+
+    def build(book):  # type: ignore[no-untyped-def]
+        ws = book.add_sheet("Sheet1")
+        ws.write(0, 0, "时间")
+        for c, (value, fmt) in enumerate(cells, start=1):
+            ws.write(0, c, value, _fmt(fmt))
+        ws.write(1, 0, "合计")
+        ws.row(1).set_cell_error(1, "#DIV/0!")
+        ws.write(1, 2, 1.5)
+
+    raw = read_raw(_xls(tmp_path / "d.xls", build))
+    assert [b.texts for b in raw.blocks if b.kind == "row"] == [
+        ["时间", "2024-12-31", "2024-12-31 08:30:00", "08:30:00", "TRUE", "FALSE"],
+        ["合计", "", "1.5", "", "", ""],
+    ]
+    wb = Workbook()
+    ws = wb.active
+    ws.cell(1, 1, "时间")
+    for c, (value, fmt) in enumerate(cells, start=2):
+        ws.cell(1, c, value).number_format = fmt
+    wb.save(tmp_path / "d.xlsx")
+    assert read_raw(tmp_path / "d.xlsx").blocks[1].texts == raw.blocks[1].texts
+
+
+def test_xls_several_sheets_and_hidden(tmp_path):
+    def build(book):  # type: ignore[no-untyped-def]
+        book.add_sheet("封面").write(0, 0, "2024年度部门决算")
+        ws = book.add_sheet("表1")
+        ws.write(0, 0, "项目")
+        ws.write(0, 1, "金额")
+        ws.write(1, 0, "合计")
+        ws.write(1, 1, 1)
+        hidden = book.add_sheet("辅助")
+        hidden.write(0, 0, "x")
+        hidden.visibility = 1
+        very_hidden = book.add_sheet("宏")
+        very_hidden.write(0, 0, "y")
+        very_hidden.visibility = 2
+
+    raw = read_raw(_xls(tmp_path / "s.xls", build))
+    assert [b.text for b in raw.blocks] == ["封面", "2024年度部门决算", "表1", "项目\t金额", "合计\t1"]
+    assert raw.warnings == [
+        "隐藏的工作表“辅助”未读取 (hidden sheet skipped)",
+        "隐藏的工作表“宏”未读取 (hidden sheet skipped)",
+    ]
+
+
+@pytest.mark.parametrize("content", ["no-cells", "blank-and-error-cells"])
+def test_xls_empty_workbook(tmp_path, content):
+    def build(book):  # type: ignore[no-untyped-def]
+        ws = book.add_sheet("Sheet1")
+        if content == "blank-and-error-cells":
+            ws.write(0, 0, "", _fmt("0.00"))  # a formatted blank cell
+            ws.row(1).set_cell_error(1, "#REF!")
+
+    with pytest.raises(InputError, match="工作簿为空") as info:
+        read_raw(_xls(tmp_path / "empty.xls", build))
+    assert "\n" not in str(info.value)
+
+
+def _xls_bytes(tmp_path: Path) -> bytes:
+    return _xls(tmp_path / "good.xls", lambda b: b.add_sheet("Sheet1").write(0, 0, "收入决算表")).read_bytes()
+
+
+def _encrypted(data: bytes) -> bytes:
+    """The workbook with its second BIFF record (INTERFACEHDR) turned into FILEPASS: encrypted."""
+    out = bytearray(data)
+    sector = 1 << struct.unpack_from("<H", data, 30)[0]
+    first = struct.unpack_from("<i", data, R.ole_entries(data)["Workbook"] + 116)[0]
+    record = 512 + first * sector + 20  # after BOF (4-byte header + 16 bytes)
+    assert struct.unpack_from("<H", out, record)[0] == 0x00E1
+    struct.pack_into("<H", out, record, 0x002F)
+    return bytes(out)
+
+
+@pytest.mark.parametrize(
+    "kind, message",
+    [
+        ("random", "不是有效的 XLS 文件：文件已损坏或被截断"),
+        ("truncated", "不是有效的 XLS 文件：文件已损坏或被截断"),
+        ("encrypted", "工作簿已加密"),
+    ],
+)
+def test_corrupt_xls_is_one_line_input_error(tmp_path, kind, message):
+    good = _xls_bytes(tmp_path)
+    path = tmp_path / "bad.xls"
+    if kind == "random":
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(4096))
+    elif kind == "truncated":
+        path.write_bytes(good[:1500])
+    else:
+        path.write_bytes(_encrypted(good))
+    with pytest.raises(InputError) as info:
+        read_document(path)
+    text = str(info.value)
+    assert "\n" not in text and text.startswith("bad.xls: ") and message in text
+
+
+def test_xls_with_overlapping_sectors_is_read_with_warning(tmp_path):
+    """Some export tools write .xls files whose streams share sectors; Excel opens them, so do we."""
+    data = bytearray(_xls_bytes(tmp_path))
+    entries = R.ole_entries(bytes(data))
+    first = struct.unpack_from("<i", data, entries["Workbook"] + 116)[0]
+    struct.pack_into("<ii", data, entries["Root Entry"] + 116, first, 64)  # the mini stream overlaps it
+    path = tmp_path / "overlap.xls"
+    path.write_bytes(bytes(data))
+    raw = read_raw(path)
+    assert [b.text for b in raw.blocks] == ["Sheet1", "收入决算表"]
+    assert any("OLE2 结构不规范" in w for w in raw.warnings)
+
+
+def test_ole_files_are_told_apart_by_content(tmp_path):
+    """A workbook is read whatever its suffix; a Word .doc (or other OLE2 file) is refused."""
+    good = _xls_bytes(tmp_path)
+    as_doc = tmp_path / "收入表.doc"
+    as_doc.write_bytes(good)
+    assert sniff(as_doc) == "xls"
+    assert [b.text for b in read_raw(as_doc).blocks] == ["Sheet1", "收入决算表"]
+    word = tmp_path / "legacy.xls"
+    word.write_bytes(R.rename_ole_stream(good, "Workbook", "WordDocument"))
+    assert sniff(word) == "doc"
+    with pytest.raises(InputError, match=r"^legacy\.xls: 旧版 Word 格式 \(\.doc\) 请先另存为 \.docx"):
+        read_raw(word)
+    other = tmp_path / "deck.ppt"
+    other.write_bytes(R.rename_ole_stream(good, "Workbook", "PowerPoint Document"))
+    assert sniff(other) == "ole"
+    with pytest.raises(InputError, match="不支持的旧版 Office 格式"):
+        read_raw(other)
+    secret = tmp_path / "secret.xlsx"  # a password-protected .xlsx is an OLE2 file
+    secret.write_bytes(R.rename_ole_stream(good, "Workbook", "EncryptedPackage"))
+    assert sniff(secret) == "encrypted"
+    with pytest.raises(InputError, match=r"^secret\.xlsx: 文件已加密"):
+        read_raw(secret)
+    garbage = tmp_path / "old.doc"  # an unreadable OLE2 directory: the suffix decides
+    garbage.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    assert sniff(garbage) == "doc"
+
+
 # --------------------------------------------------------------------------- HTML
 
 
@@ -470,7 +786,7 @@ def test_cli_parse_office_formats(rendered):
 
     files, baseline = rendered
     stem = min(TEXTS, key=lambda p: p.stat().st_size).stem
-    for variant in ("docx", "xlsx", "html"):
+    for variant in ("docx", "xlsx", "xls", "html"):
         result = CliRunner().invoke(app, ["parse", "--format", "csv", str(files[(stem, variant)])])
         assert result.exit_code == 0, result.output
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -487,3 +803,24 @@ def test_cli_corrupt_office_file_exit_2(tmp_path):
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and "bad.xlsx" in lines[0] and "不是有效的 XLSX 文件" in lines[0], result.output
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [("bad.xls", "不是有效的 XLS 文件"), ("legacy.doc", "旧版 Word 格式 (.doc) 请先另存为 .docx")],
+)
+def test_cli_legacy_office_file_exit_2(tmp_path, name, message):
+    """A damaged .xls and a Word .doc each give exit code 2 and one line saying why."""
+    from typer.testing import CliRunner
+
+    from juesuan.cli import app
+
+    path = tmp_path / name
+    if name == "bad.xls":
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(2048))
+    else:
+        path.write_bytes(R.rename_ole_stream(_xls_bytes(tmp_path), "Workbook", "WordDocument"))
+    result = CliRunner().invoke(app, ["parse", str(path)])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and name in lines[0] and message in lines[0], result.output

@@ -134,6 +134,30 @@ def test_api_documents_facts_findings(client: TestClient, corpus_docs) -> None: 
     assert "post" in spec["paths"]["/api/documents"]
 
 
+def test_upload_legacy_xls(client: TestClient, tmp_path: Path, corpus_docs) -> None:  # type: ignore[no-untyped-def]
+    """A legacy .xls workbook is accepted, stored as <sha256>.xls and gives the text's facts;
+    an .xls that is no OLE2 file, or is a Word document, is refused with a clear message."""
+    import render_office as R
+
+    need_corpus()
+    path = CORPUS_TEXTS[0]
+    xlsx = R.render_xlsx(R.load_parts(path), tmp_path / "t.xlsx")
+    xls = R.xlsx_to_xls(xlsx, tmp_path / "决算.xls")
+    i = doc_id(upload(client, xls))
+    stored = sorted(p.name for p in (tmp_path / "uploads").iterdir() if not p.name.startswith("."))
+    assert len(stored) == 1 and re.fullmatch(r"[0-9a-f]{64}\.xls", stored[0])
+    facts = client.get(f"/api/documents/{i}/facts").json()
+    assert {(f["table"], f["row"], f["column"], Decimal(f["value"])) for f in facts} == {
+        (f.table, f.row, f.column, f.value) for f in corpus_docs[path.stem].facts
+    }
+    assert client.get(f"/api/documents/{i}").json()["format"] == "xls"
+    not_ole = client.post("/upload", files={"file": ("x.xls", b"<html>not a workbook</html>", "application/vnd.ms-excel")})
+    assert not_ole.status_code == 400 and "不符" in not_ole.text
+    word = R.rename_ole_stream(xls.read_bytes(), "Workbook", "WordDocument")  # a Word .doc named .xls
+    refused = client.post("/upload", files={"file": ("旧.xls", word, "application/vnd.ms-excel")})
+    assert refused.status_code == 400 and "无法读取「旧.xls」" in refused.text and ".docx" in refused.text
+
+
 def test_compare_page_and_api(client: TestClient) -> None:
     need_corpus()
     ids = [doc_id(upload(client, p)) for p in CORPUS_TEXTS[:2]]

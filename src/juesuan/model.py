@@ -73,7 +73,7 @@ class RawDocument:
     """What an ingest reader hands to layout."""
 
     source: str
-    format: str  # "text", "pdf", "docx", "xlsx", "html"
+    format: str  # "text", "pdf", "docx", "xlsx", "xls", "html"
     blocks: list[Block]
     pages: int | None = None
     warnings: list[str] = field(default_factory=list)

@@ -1,7 +1,13 @@
 """Ingest: any supported file → :class:`~juesuan.model.RawDocument` (blocks with provenance).
 
-Readers are chosen by content first (magic bytes), then by file suffix, so that a PDF saved
-as ``.txt`` is still read as a PDF. Heavy readers are imported only when needed.
+Supported: PDF (text layer, or scanned with OCR), Word ``.docx``, Excel ``.xlsx``/``.xlsm``
+and legacy ``.xls``, HTML, and converter-exported text (``.txt``, ``.md``). A legacy Word
+``.doc`` (or any other legacy Office file) is refused with one line saying to save it in a
+current format.
+
+Readers are chosen by content first (magic bytes; for OLE2 compound files, the streams they
+hold), then by file suffix, so that a PDF saved as ``.txt`` is still read as a PDF and an Excel
+workbook saved as ``.doc`` as a workbook. Heavy readers are imported only when needed.
 """
 
 from __future__ import annotations
@@ -14,8 +20,49 @@ from .errors import InputError
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_XLS_SUFFIXES = (".xls", ".xlt")
+_DOC_SUFFIXES = (".doc", ".dot")
+
+
+def _ole_streams(path: Path) -> set[str]:
+    """Lower-cased names of the streams in an OLE2 compound file's root storage ("workbook",
+    "worddocument", …); empty when its directory cannot be read."""
+    import io
+    import mmap
+
+    try:
+        from xlrd.compdoc import CompDoc
+
+        with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mem:
+            doc = CompDoc(mem, logfile=io.StringIO())
+            return {doc.dirlist[i].name.lower() for i in doc.dirlist[0].children}
+    except Exception:  # ImportError, CompDocError, struct.error, IndexError…: a damaged file
+        return set()
+
+
+def _ole_kind(path: Path, suffix: str) -> str:
+    """The kind of an OLE2 compound file, by the streams it holds, else by its suffix: "xls" (an
+    Excel workbook), "doc" (a Word document), "encrypted" (a password-protected .docx/.xlsx,
+    which is an OLE2 file) or "ole" (another legacy Office file)."""
+    streams = _ole_streams(path)
+    if streams & {"workbook", "book"}:
+        return "xls"
+    if "worddocument" in streams:
+        return "doc"
+    if "encryptedpackage" in streams:
+        return "encrypted"
+    # neither, or an unreadable directory: trust the suffix (the reader gives the clear error)
+    if suffix in _XLS_SUFFIXES:
+        return "xls"
+    if suffix in _DOC_SUFFIXES:
+        return "doc"
+    return "ole"
+
+
 def sniff(path: Path) -> str:
-    """The format of a file: "pdf", "docx", "xlsx", "html" or "text"."""
+    """The format of a file: "pdf", "docx", "xlsx", "xls", "html" or "text"; or a format that is
+    refused: "zip" (not Word or Excel), "doc", "encrypted", "ole" (see :func:`_ole_kind`)."""
     try:
         with path.open("rb") as fh:
             head = fh.read(512)
@@ -32,8 +79,8 @@ def sniff(path: Path) -> str:
         if suffix in (".docx", ".xlsx", ".xlsm"):
             return suffix.lstrip(".").replace("xlsm", "xlsx")
         return "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "ole"  # legacy .doc/.xls
+    if head.startswith(_OLE_MAGIC):
+        return _ole_kind(path, suffix)
     low = head.lower().lstrip()
     if suffix in (".html", ".htm") or low.startswith((b"<!doctype html", b"<html")):
         return "html"
@@ -56,14 +103,18 @@ def read_raw(path: str | Path) -> RawDocument:
         except ImportError as exc:  # pragma: no cover - depends on installation
             raise InputError(f"{p.name}: PDF 读取组件不可用 ({exc})") from None
         return read_pdf(p)
-    if kind in ("docx", "xlsx", "html"):
+    if kind in ("docx", "xlsx", "xls", "html"):
         try:
             module = __import__(f"juesuan.ingest.{kind}", fromlist=["read"])
         except ImportError:
             raise InputError(f"{p.name}: 暂不支持 {kind.upper()} 格式 (format not supported yet)") from None
         return module.read(p)
+    if kind == "doc":
+        raise InputError(f"{p.name}: 旧版 Word 格式 (.doc) 请先另存为 .docx (legacy Word document: save it as .docx)")
+    if kind == "encrypted":
+        raise InputError(f"{p.name}: 文件已加密，请取消密码保护后另存再读取 (encrypted Office file)")
     if kind == "ole":
-        raise InputError(f"{p.name}: 旧版 Office 格式 (.doc/.xls) 请先另存为 .docx/.xlsx")
+        raise InputError(f"{p.name}: 不支持的旧版 Office 格式，请另存为 .docx/.xlsx (unsupported legacy Office file)")
     raise InputError(f"{p.name}: 无法识别的文件格式 (unrecognised file format)")
 
 

@@ -1,4 +1,8 @@
-"""Excel (``.xlsx``/``.xlsm``) → blocks, with openpyxl.
+"""Excel (``.xlsx``/``.xlsm``) → blocks, with openpyxl; and the sheet logic of every Excel reader.
+
+:func:`sheet_blocks` turns one worksheet, given as plain cells (row, column, value, number
+format) and merged ranges, into blocks; it is shared with the legacy ``.xls`` reader
+(:mod:`.xls`, xlrd), so both formats give the same blocks for the same sheet.
 
 Each visible worksheet gives its name as a text block, then one block per non-empty row:
 
@@ -31,7 +35,7 @@ import warnings as _warnings
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from ..model import Block, Cell, Provenance, RawDocument
 from .errors import InputError
@@ -42,6 +46,7 @@ _FURNITURE = re.compile(r"^(第?\s*[-—]?\s*\d{1,4}\s*[-—]?\s*页?|续表.*|[
 _SENTENCE = re.compile(r"[。；;！？!?]$")  # prose, not a table's section line
 _ORDINAL = re.compile(r"^([（(]?[一二三四五六七八九十]+[)）、.．]|[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d))")
 _TITLE = re.compile(r"(决算|预算|自评|统计|情况|明细).{0,12}表\s*(\(.*\)|（.*）)?$")
+SHEET_REF_PREFIX = "工作表 "  # provenance of a sheet-name block: "工作表 Sheet1"
 
 
 # --------------------------------------------------------------------------- number formats
@@ -217,36 +222,40 @@ def _classify(rows: list[_Row], first_col: int) -> None:
             row.kind = "text"
 
 
-def _sheet_blocks(ws) -> list[Block]:  # type: ignore[no-untyped-def]
-    name = ws.title
+SheetCell = tuple[int, int, Any, str | None]
+"""(row, column, value, number format) of one cell, 1-based; value ``None`` for an empty cell."""
+MergedRange = tuple[int, int, int, int]
+"""(min_row, min_col, max_row, max_col) of a merged range, 1-based and inclusive."""
+
+
+def sheet_blocks(name: str, cells: Iterable[SheetCell], merged: Iterable[MergedRange]) -> list[Block]:
+    """The blocks of one worksheet: its name as a text block, then its rows (module docstring).
+
+    Shared by the ``.xlsx`` reader (openpyxl) and the ``.xls`` reader (xlrd): each gives its
+    cells as plain values with their number formats, in any order, and its merged ranges.
+    """
     sref = _sheet_ref(name)
     by_row: dict[int, dict[int, str]] = {}
     numeric: dict[int, set[int]] = {}
-    # ws._cells holds only the cells that exist: much faster than iter_rows on wide styled sheets
-    cells = getattr(ws, "_cells", None)
-    items = cells.items() if isinstance(cells, dict) else (
-        ((c.row, c.column), c) for row in ws.iter_rows() for c in row
-    )
-    for (r, c), cell in items:
-        value = cell.value
+    for r, c, value, number_format in cells:
         if value is None:
             continue
-        text = cell_text(value, cell.number_format)
+        text = cell_text(value, number_format)
         if not text:
             continue
         by_row.setdefault(r, {})[c] = text
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             numeric.setdefault(r, set()).add(c)
     blocks: list[Block] = []
-    sheet_prov = Provenance(ref=f"工作表 {name}")
+    sheet_prov = Provenance(ref=f"{SHEET_REF_PREFIX}{name}")
     blocks.append(Block("text", [Cell(name, sheet_prov)], sheet_prov))
     if not by_row:
         return blocks
     first_col = min(c for cols in by_row.values() for c in cols)
     merged_end: dict[int, int] = {}  # row -> last column of a merged range starting in it
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row in by_row and rng.min_col in by_row[rng.min_row]:
-            merged_end[rng.min_row] = max(merged_end.get(rng.min_row, 0), rng.max_col)
+    for min_row, min_col, _max_row, max_col in merged:
+        if min_row in by_row and min_col in by_row[min_row]:
+            merged_end[min_row] = max(merged_end.get(min_row, 0), max_col)
     rows = [_Row(r, by_row[r], numeric.get(r, set())) for r in sorted(by_row)]
     _classify(rows, first_col)
 
@@ -276,6 +285,33 @@ def _sheet_blocks(ws) -> list[Block]:  # type: ignore[no-untyped-def]
             blocks.append(Block("row", cells_, prov))
         i = j
     return blocks
+
+
+def hidden_sheet_warning(name: str) -> str:
+    """The warning for a hidden worksheet, which is not read."""
+    return f"隐藏的工作表“{name}”未读取 (hidden sheet skipped)"
+
+
+def is_empty_workbook(blocks: list[Block]) -> bool:
+    """True when the blocks are only sheet names: no cell of the workbook has content."""
+    return all((b.prov.ref or "").startswith(SHEET_REF_PREFIX) for b in blocks)
+
+
+def _openpyxl_cells(ws) -> Iterator[SheetCell]:  # type: ignore[no-untyped-def]
+    # ws._cells holds only the cells that exist: much faster than iter_rows on wide styled sheets
+    cells = getattr(ws, "_cells", None)
+    items = cells.items() if isinstance(cells, dict) else (
+        ((c.row, c.column), c) for row in ws.iter_rows() for c in row
+    )
+    for (r, c), cell in items:
+        value = cell.value
+        if value is not None:  # the number format is looked up for cells with content only
+            yield r, c, value, cell.number_format
+
+
+def _sheet_blocks(ws) -> list[Block]:  # type: ignore[no-untyped-def]
+    merged = ((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
+    return sheet_blocks(ws.title, _openpyxl_cells(ws), merged)
 
 
 _UNCACHED = re.compile(rb"<(?:\w+:)?f[ >/](?:(?!</(?:\w+:)?c>).)*</(?:\w+:)?c>", re.S)
@@ -317,16 +353,16 @@ def read(path: str | Path) -> RawDocument:
     try:
         for ws in wb.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible":
-                warnings.append(f"隐藏的工作表“{ws.title}”未读取 (hidden sheet skipped)")
+                warnings.append(hidden_sheet_warning(ws.title))
                 continue
             blocks.extend(_sheet_blocks(ws))
     finally:
         wb.close()
-    if all((b.prov.ref or "").startswith("工作表 ") for b in blocks):
+    if is_empty_workbook(blocks):
         raise InputError(f"{p.name}: 工作簿为空 (empty workbook: no cell has content)")
     if _uncached_formulas(p):
         warnings.append("部分公式单元格没有缓存的计算结果，按空白读取；请在 Excel 中打开并保存后再读取")
     return RawDocument(source=str(p), format="xlsx", blocks=blocks, warnings=warnings)
 
 
-__all__ = ["read", "format_number", "cell_text"]
+__all__ = ["read", "format_number", "cell_text", "sheet_blocks", "hidden_sheet_warning", "is_empty_workbook"]

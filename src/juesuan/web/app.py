@@ -57,11 +57,17 @@ SUFFIXES: dict[str, str] = {
     ".pdf": ".pdf",
     ".docx": ".docx",
     ".xlsx": ".xlsx",
+    ".xls": ".xls",
     ".txt": ".txt",
     ".text": ".txt",
     ".md": ".md",
 }
-_MAGIC: dict[str, bytes] = {".pdf": b"%PDF", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04"}
+_MAGIC: dict[str, bytes] = {
+    ".pdf": b"%PDF",
+    ".docx": b"PK\x03\x04",
+    ".xlsx": b"PK\x03\x04",
+    ".xls": b"\xd0\xcf\x11\xe0",  # an OLE2 compound file; the reader checks it holds a workbook
+}
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 
@@ -320,7 +326,7 @@ def create_app(
         shown = _clean_name(file.filename)
         suffix = SUFFIXES.get(Path(shown).suffix.lower())
         if suffix is None:
-            raise http_error(415, "只接受 PDF、DOCX、XLSX 或文本（.txt/.md）文件。")
+            raise http_error(415, "只接受 PDF、DOCX、XLSX、XLS 或文本（.txt/.md）文件。")
         uploads.mkdir(parents=True, exist_ok=True)
         h = hashlib.sha256()
         size = 0

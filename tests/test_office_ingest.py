@@ -794,6 +794,24 @@ def test_cli_parse_office_formats(rendered):
         assert got == fact_set(baseline[stem]), variant
 
 
+def test_office_package_read_by_content_not_suffix(rendered, tmp_path):
+    """Web sites serve .xlsx workbooks as .xls and .docx files under other names: the package's
+    main part decides the reader; a zip that is neither is refused in one line."""
+    files, baseline = rendered
+    stem = min(TEXTS, key=lambda p: p.stat().st_size).stem
+    for variant, alias, kind in (("xlsx", "表.xls", "xlsx"), ("docx", "说明.doc", "docx"), ("xlsx", "data.zip", "xlsx")):
+        copy = tmp_path / alias
+        copy.write_bytes(files[(stem, variant)].read_bytes())
+        assert sniff(copy) == kind
+        assert fact_set(read_document(copy)) == fact_set(baseline[stem]), alias
+    other = tmp_path / "other.xlsx"
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("readme.txt", "not a workbook")
+    assert sniff(other) == "xlsx"  # by suffix: the reader says what is wrong
+    with pytest.raises(InputError, match="XLSX"):
+        read_document(other)
+
+
 def test_cli_corrupt_office_file_exit_2(tmp_path):
     from typer.testing import CliRunner
 

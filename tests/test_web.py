@@ -153,6 +153,9 @@ def test_upload_legacy_xls(client: TestClient, tmp_path: Path, corpus_docs) -> N
     assert client.get(f"/api/documents/{i}").json()["format"] == "xls"
     not_ole = client.post("/upload", files={"file": ("x.xls", b"<html>not a workbook</html>", "application/vnd.ms-excel")})
     assert not_ole.status_code == 400 and "不符" in not_ole.text
+    # an .xlsx served as .xls (common on government sites) is read as the workbook it is
+    j = doc_id(upload(client, xlsx, name="决算表.xls"))
+    assert client.get(f"/api/documents/{j}").json()["format"] == "xlsx"
     word = R.rename_ole_stream(xls.read_bytes(), "Workbook", "WordDocument")  # a Word .doc named .xls
     refused = client.post("/upload", files={"file": ("旧.xls", word, "application/vnd.ms-excel")})
     assert refused.status_code == 400 and "无法读取「旧.xls」" in refused.text and ".docx" in refused.text

@@ -60,6 +60,22 @@ def _ole_kind(path: Path, suffix: str) -> str:
     return "ole"
 
 
+def _zip_kind(path: Path) -> str | None:
+    """"xlsx" or "docx" for an Office Open XML package (by its main part), else None."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    return None
+
+
 def sniff(path: Path) -> str:
     """The format of a file: "pdf", "docx", "xlsx", "xls", "html" or "text"; or a format that is
     refused: "zip" (not Word or Excel), "doc", "encrypted", "ole" (see :func:`_ole_kind`)."""
@@ -76,6 +92,11 @@ def sniff(path: Path) -> str:
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        # by the package's parts (a workbook served as .xls or .zip is still a workbook), else
+        # by suffix (a damaged package: the reader gives the clear error)
+        kind = _zip_kind(path)
+        if kind is not None:
+            return kind
         if suffix in (".docx", ".xlsx", ".xlsm"):
             return suffix.lstrip(".").replace("xlsm", "xlsx")
         return "zip"

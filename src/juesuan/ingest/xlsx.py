@@ -345,7 +345,10 @@ def read(path: str | Path) -> RawDocument:
     try:
         with _warnings.catch_warnings():  # "extension not supported" etc.: not the reader's concern
             _warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(p, data_only=True, read_only=False)
+            # a file object: openpyxl refuses a path whose suffix is not .xlsx/.xlsm (a workbook
+            # saved as .xls by a web server)
+            with p.open("rb") as fh:
+                wb = openpyxl.load_workbook(fh, data_only=True, read_only=False)
     except Exception as exc:  # BadZipFile, KeyError, InvalidFileException, XML syntax, broken styles
         raise InputError(f"{p.name}: 不是有效的 XLSX 文件：{office_reason(exc)}") from None
     warnings: list[str] = []

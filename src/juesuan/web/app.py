@@ -62,11 +62,12 @@ SUFFIXES: dict[str, str] = {
     ".text": ".txt",
     ".md": ".md",
 }
-_MAGIC: dict[str, bytes] = {
-    ".pdf": b"%PDF",
-    ".docx": b"PK\x03\x04",
-    ".xlsx": b"PK\x03\x04",
-    ".xls": b"\xd0\xcf\x11\xe0",  # an OLE2 compound file; the reader checks it holds a workbook
+_MAGIC: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    # an OLE2 compound file (the reader checks it holds a workbook), or an .xlsx saved as .xls
+    ".xls": (b"\xd0\xcf\x11\xe0", b"PK\x03\x04"),
 }
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")

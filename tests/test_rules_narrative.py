@@ -321,7 +321,14 @@ EXPECTED = {
 }
 EXPECTED_PDF = {
     "shanghai-putuo-finance-2024": [("JS-NP-006", None), ("JS-NR-001", 21), ("JS-NR-002", 21)],
-    "shanghai-putuo-finance-2024-altered": [("JS-NP-006", None), ("JS-NR-001", 18), ("JS-NR-001", 22), ("JS-NR-002", 19)],
+    "shanghai-putuo-finance-2024-altered": [
+        ("JS-NP-006", None), ("JS-NR-001", 18), ("JS-NR-001", 22), ("JS-NR-002", 19),
+        # planted: the part title reads "2023年度部门决算情况说明", the assets "截至 2023年 12 月 31 日"
+        ("JS-NP-007", 18), ("JS-NP-007", 24),
+        ("JS-NP-008", 7),  # planted: "第二部分 上海市普陀区XX局 2024 年度部门决算表"
+        # planted: 1511.89 < 1560.05 "决算数大于预算数", 80.38 < 80.81 "大于", 60.99 < 62.29 "等于"
+        ("JS-NR-010", 19), ("JS-NR-010", 20), ("JS-NR-010", 21),
+    ],
     "shanghai-putuo-planning-2024": [("JS-NP-006", None), ("JS-NR-001", 24), ("JS-NR-001", 24)],
     "shanghai-putuo-socialwork-2024": [("JS-NP-006", None), ("JS-NR-005", 18)],
 }

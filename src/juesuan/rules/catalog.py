@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..model import CheckResult, Document
-from . import arithmetic, completeness, cross, hierarchy, narrative, perf, prose, rounding, summary
+from . import arithmetic, completeness, cross, hierarchy, narrative, perf, prose, rounding, summary, wording
 from .engine import Key, Rule, identity_cells as _identity_cells, run
 
 CATALOG: list[Rule] = [
@@ -18,6 +18,7 @@ CATALOG: list[Rule] = [
     *perf.RULES,
     *narrative.RULES,
     *prose.RULES,
+    *wording.RULES,
 ]
 
 _BY_ID = {r.id: r for r in CATALOG}

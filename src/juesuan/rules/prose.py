@@ -22,11 +22,11 @@ import re
 from difflib import SequenceMatcher
 from typing import Callable, Iterator
 
-from ..model import CellRef, Claim
+from ..model import CellRef, Claim, Provenance
 from .engine import Context, Issue, Rule, ex
 from .link import Heading, Outline, outline_of
 
-__all__ = ["RULES", "topics_found"]
+__all__ = ["RULES", "LAW_143", "place", "text_after", "topics_found"]
 
 LAW_143 = (
     "《地方预决算公开操作规程》（财预〔2016〕143号）：部门决算应公开部门职责、机构设置、收支增减变化、"
@@ -393,12 +393,22 @@ def _unexplained(ctx: Context) -> Iterator[Issue]:
         )
 
 
-def _where(c: Claim) -> str:
-    if c.prov.line is not None:
-        return f"情况说明第{c.prov.line}行"
-    if c.prov.page is not None:
-        return f"情况说明第{c.prov.page}页"
+def place(prov: Provenance) -> str:
+    """Where a sentence is printed, for a message: 情况说明第N行 (text) or 第N页 (PDF)."""
+    if prov.line is not None:
+        return f"情况说明第{prov.line}行"
+    if prov.page is not None:
+        return f"情况说明第{prov.page}页"
     return "情况说明"
+
+
+def _where(c: Claim) -> str:
+    return place(c.prov)
+
+
+def text_after(ctx: Context) -> Callable[[Claim], str]:
+    """The text after a claim's sentence: up to two further sentences of its region."""
+    return _windows(_prose(ctx))
 
 
 def _name(subject: str) -> str:

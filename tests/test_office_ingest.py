@@ -291,6 +291,22 @@ def test_xlsx_number_formats(value, fmt, text):
     assert format_number(value, fmt) == text
 
 
+# the blocks of the one-sheet workbook both Excel tests write (.xlsx with openpyxl, .xls with xlwt)
+SHEET1_BLOCKS = [
+    ("text", "Sheet1"),
+    ("text", "一般公共预算财政拨款支出决算表"),
+    ("text", "公开05表"),
+    ("text", "部门：某某局"),
+    ("text", "单位：万元"),
+    ("row", "项目\t\t本年支出\t\t"),  # the merged range C4:E4 carries the row to column E
+    ("row", "科目代码\t科目名称\t小计\t基本支出\t项目支出"),
+    ("row", "合计\t\t1,234.50\t1,000.00\t234.50"),
+    ("row", "一、分组\t\t\t\t"),  # a section line between table rows
+    ("row", "208\t社会保障和就业支出\t1,234.50\t1,000.00\t234.50"),
+    ("text", "注：本表反映…"),
+]
+
+
 def test_xlsx_rows_text_lines_merges_and_refs(tmp_path):
     from openpyxl import Workbook
 
@@ -317,19 +333,7 @@ def test_xlsx_rows_text_lines_merges_and_refs(tmp_path):
     raw = read_raw(tmp_path / "t.xlsx")
     assert raw.format == "xlsx"
     got = [(b.kind, b.text) for b in raw.blocks]
-    assert got == [
-        ("text", "Sheet1"),
-        ("text", "一般公共预算财政拨款支出决算表"),
-        ("text", "公开05表"),
-        ("text", "部门：某某局"),
-        ("text", "单位：万元"),
-        ("row", "项目\t\t本年支出\t\t"),
-        ("row", "科目代码\t科目名称\t小计\t基本支出\t项目支出"),
-        ("row", "合计\t\t1,234.50\t1,000.00\t234.50"),
-        ("row", "一、分组\t\t\t\t"),
-        ("row", "208\t社会保障和就业支出\t1,234.50\t1,000.00\t234.50"),
-        ("text", "注：本表反映…"),
-    ]
+    assert got == SHEET1_BLOCKS
     row = next(b for b in raw.blocks if b.text.startswith("208"))
     assert row.cells[2].prov.ref == "Sheet1!C8"
     assert row.prov.ref == "Sheet1!A8:E8"
@@ -434,19 +438,7 @@ def test_xls_rows_text_lines_merges_and_refs(tmp_path):
     path = _xls(tmp_path / "t.xls", build)
     raw = read_raw(path)
     assert raw.format == "xls"
-    assert [(b.kind, b.text) for b in raw.blocks] == [
-        ("text", "Sheet1"),
-        ("text", "一般公共预算财政拨款支出决算表"),
-        ("text", "公开05表"),
-        ("text", "部门：某某局"),
-        ("text", "单位：万元"),
-        ("row", "项目\t\t本年支出\t\t"),  # the merged range C4:E4 carries the row to column E
-        ("row", "科目代码\t科目名称\t小计\t基本支出\t项目支出"),
-        ("row", "合计\t\t1,234.50\t1,000.00\t234.50"),
-        ("row", "一、分组\t\t\t\t"),
-        ("row", "208\t社会保障和就业支出\t1,234.50\t1,000.00\t234.50"),
-        ("text", "注：本表反映…"),
-    ]
+    assert [(b.kind, b.text) for b in raw.blocks] == SHEET1_BLOCKS
     row = next(b for b in raw.blocks if b.text.startswith("208"))
     assert row.cells[2].prov.ref == "Sheet1!C8"
     assert row.prov.ref == "Sheet1!A8:E8"

@@ -404,6 +404,15 @@ def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
         r_top, r_bot = rect.top, rect.bottom
         if r_top == last_top and r_bot == last_bot and upright_page:
             # the box's top and bottom of the character before: same line, font and size
+            same = True
+        else:
+            last_top, last_bot = r_top, r_bot
+            get_origin(tp, i, ox_ref, oy_ref)
+            oyv = oy.value
+            r_h = r_top - r_bot
+            # same baseline, and the same box height (a font with ascent and descent) or font size
+            same = oyv == run_base and upright_page and (r_h == run_h or get_size(tp, i) == run_fs)
+        if same:
             if run_skip:
                 n_bad += run_bad
                 continue
@@ -412,55 +421,42 @@ def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
             base = ct - run_base
             em = run_em
         else:
-            last_top, last_bot = r_top, r_bot
-            get_origin(tp, i, ox_ref, oy_ref)
-            oyv = oy.value
-            r_h = r_top - r_bot
-            # same baseline, and the same box height (a font with ascent and descent) or font size
-            if oyv == run_base and upright_page and (r_h == run_h or get_size(tp, i) == run_fs):
-                if run_skip:
-                    n_bad += run_bad
-                    continue
+            # the run's first character: everything is asked of PDFium
+            fs = get_size(tp, i)
+            if map_err(tp, i) == 1:  # a font without a ToUnicode mapping: its text is not read
+                n_bad += 1
+                run_base, run_fs, run_h, run_skip, run_bad = oyv, fs, r_h, True, 1
+                continue
+            if upright_page:
                 x0 = rect.left + dx
                 x1 = rect.right + dx
                 base = ct - oyv
-                em = run_em
+                lh = r_top - r_bot
+                shifted = abs(ox.value - rect.left) > 0.05 * (rect.right - rect.left) + 0.05
             else:
-                fs = get_size(tp, i)
-                if map_err(tp, i) == 1:  # a font without a ToUnicode mapping: its text is not read
-                    n_bad += 1
-                    run_base, run_fs, run_h, run_skip, run_bad = oyv, fs, r_h, True, 1
-                    continue
-                if upright_page:
-                    x0 = rect.left + dx
-                    x1 = rect.right + dx
-                    base = ct - oyv
-                    lh = r_top - r_bot
-                    shifted = abs(ox.value - rect.left) > 0.05 * (rect.right - rect.left) + 0.05
-                else:
-                    x0, ltop, x1, lbot = _tbox(tf, rect.left, r_bot, rect.right, r_top)
-                    _oxd, base = tf(ox.value, oyv)
-                    lh = lbot - ltop
-                    shifted = True
-                skip = False
-                if shifted:
-                    # the origin is not at the left of the advance box: maybe rotated text
-                    ang = get_angle(tp, i)
-                    ang = (max(ang, 0.0) + rot_rad) % 6.2832
-                    skip = 0.05 < ang < 6.2332
-                # the font size times the scale of the text matrix (e.g. 300 pt × 0.05); the scale
-                # is looked up once per (size, box height) since it changes only between text objects
-                key = (fs, int(lh * 8.0))
-                scale = scales.get(key)
-                if scale is None:
-                    get_matrix(tp, i, mat_ref)
-                    scale = scales[key] = abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
-                em = fs * scale
-                if not (0.3 * lh <= em <= 3.0 * lh):
-                    em = max(lh, x1 - x0, 1.0)
-                run_base, run_fs, run_h, run_em, run_skip, run_bad = oyv, fs, r_h, em, skip, 0
-                if skip:
-                    continue
+                x0, ltop, x1, lbot = _tbox(tf, rect.left, r_bot, rect.right, r_top)
+                _oxd, base = tf(ox.value, oyv)
+                lh = lbot - ltop
+                shifted = True
+            skip = False
+            if shifted:
+                # the origin is not at the left of the advance box: maybe rotated text
+                ang = get_angle(tp, i)
+                ang = (max(ang, 0.0) + rot_rad) % 6.2832
+                skip = 0.05 < ang < 6.2332
+            # the font size times the scale of the text matrix (e.g. 300 pt × 0.05); the scale
+            # is looked up once per (size, box height) since it changes only between text objects
+            key = (fs, int(lh * 8.0))
+            scale = scales.get(key)
+            if scale is None:
+                get_matrix(tp, i, mat_ref)
+                scale = scales[key] = abs(mat.a * mat.d - mat.b * mat.c) ** 0.5
+            em = fs * scale
+            if not (0.3 * lh <= em <= 3.0 * lh):
+                em = max(lh, x1 - x0, 1.0)
+            run_base, run_fs, run_h, run_em, run_skip, run_bad = oyv, fs, r_h, em, skip, 0
+            if skip:
+                continue
         if not (x1 - x0 > 0.05):
             # no advance width (odd font metrics): fall back to the glyph box
             get_box(tp, i, byref(bl), byref(br), byref(bb), byref(bt))

@@ -16,11 +16,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Debian packages the tests use (headless Chromium for the browser tests). Needs root;
-# without it the browser tests skip with a reason.
+# Debian packages the tests use: headless Chromium (browser tests), PostgreSQL (storage tests),
+# libgl1 (OCR), LibreOffice Writer with CJK fonts (PDFs exported by a word processor). Needs
+# root; without it those tests skip with a reason.
 system-deps:
-	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql libgl1 >/dev/null; \
+	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/bin/soffice ]; }; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql libgl1 >/dev/null \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			libreoffice-writer-nogui fonts-noto-cjk >/dev/null; \
 	fi
 
 # The main job on the bundled sample: check it, print the findings, write the reports.

@@ -68,16 +68,57 @@ def _spans(row: list[str], width: int) -> list[tuple[str, int]]:
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+_AMOUNT_LIKE = re.compile(r"^[-−(（]?[\d,，.]+[)）%]?$")
+_PAGE_TWIPS = 8640  # python-docx's default page (Letter) less its margins, in twips
+_CELL_PAD = 216  # Word's default cell margins, left and right together
+
+
+def _text_twips(text: str, size: float) -> float:
+    """About how wide ``text`` prints at ``size`` pt (CJK full width; digits and Latin about 0.65 em
+    in the sans fonts LibreOffice substitutes)."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.65 for ch in text) * size * 20
+
+
+def _col_widths(rows: list[list[str]], width: int) -> tuple[list[int], float]:
+    """Column widths (twips) and font size (pt) as a person laying out the table would choose:
+    amounts and codes never wrap, names and headers wrap when the page is too narrow for them."""
+    for size in (9.0, 8.0, 7.0, 6.5, 6.0):
+        fixed = [0.0] * width  # amounts/codes: their widest value
+        text = [0.0] * width  # names: their widest text, wrapped beyond 12 characters
+        for row in rows:
+            for c, (t, span) in enumerate(_spans(row, width)):
+                if span > 1 or not t:
+                    continue
+                need = _text_twips(t, size) + _CELL_PAD
+                if _AMOUNT_LIKE.match(t.replace(" ", "")):
+                    fixed[c] = max(fixed[c], need)
+                else:
+                    text[c] = max(text[c], min(need, 12 * size * 20 + _CELL_PAD))
+        least = [max(f, 3 * size * 20 + _CELL_PAD) for f in fixed]  # a text column keeps 3 characters
+        room = _PAGE_TWIPS - sum(least)
+        if room < 0:
+            continue
+        extra = [max(t - lo, 0.0) for t, lo in zip(text, least)]
+        scale = min(1.0, room / sum(extra)) if sum(extra) else 0.0
+        return [int(lo + e * scale) for lo, e in zip(least, extra)], size
+    return [_PAGE_TWIPS // width] * width, 6.0
+
+
 def _tbl_xml(rows: list[list[str]]) -> str:
     width = max(len(r) for r in rows)
+    cols, size = _col_widths(rows, width)
+    half_points = int(size * 2)
     out = [f'<w:tbl xmlns:w="{_W}"><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>']
-    out.append("<w:tblGrid>" + '<w:gridCol w:w="900"/>' * width + "</w:tblGrid>")
+    out.append("<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in cols) + "</w:tblGrid>")
     for row in rows:
         out.append("<w:tr>")
+        c = 0
         for text, span in _spans(row, width):
-            run = f'<w:r><w:t xml:space="preserve">{xml_escape(text)}</w:t></w:r>' if text else ""
+            rpr = f'<w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+            run = f'<w:r>{rpr}<w:t xml:space="preserve">{xml_escape(text)}</w:t></w:r>' if text else ""
             grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{900 * span}" w:type="dxa"/>{grid}</w:tcPr><w:p>{run}</w:p></w:tc>')
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{sum(cols[c:c + span])}" w:type="dxa"/>{grid}</w:tcPr><w:p>{run}</w:p></w:tc>')
+            c += span
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)

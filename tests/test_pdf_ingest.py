@@ -572,6 +572,38 @@ def test_ruled_table_over_two_pages_with_repeated_header(tmp_path):
     assert 300 <= x0 < x1 <= 380 and 160 <= top < bottom <= 180
 
 
+def test_row_broken_over_pages_is_joined(tmp_path):
+    """Word processors let a row break across pages: the rest of a wrapped name and the last
+    digit of a wrapped amount, printed at the top of the next page, belong to the row above."""
+    xs = [60, 100, 200, 300]
+    head = [["行次", "项目", "金额"]]
+    page1 = head + [["13", "十三、交通运输支出", "0.00"], ["14", "十四、资源勘探工业", "21,766.2"]]
+    page2 = [["", "信息等支出", "3"], ["15", "十五、金融支出", "1.00"]]
+    l1, t1 = _ruled_table(xs, 120, 20, page1)
+    l2, t2 = _ruled_table(xs, 60, 20, page2)
+    doc = read_pdf(_write(tmp_path, "split.pdf", make_pdf([{"lines": l1, "texts": t1}, {"lines": l2, "texts": t2}])))
+    assert _rows(doc) == head + [
+        ["13", "十三、交通运输支出", "0.00"],
+        ["14", "十四、资源勘探工业信息等支出", "21,766.23"],
+        ["15", "十五、金融支出", "1.00"],
+    ]
+    joined = [b for b in doc.blocks if b.kind == "row"][2]
+    assert joined.prov.page == 1 and joined.cells[2].prov.page == 1
+
+
+def test_row_at_the_top_of_a_page_is_its_own(tmp_path):
+    """A row of its own at the top of a page is not joined to the row above: a short label above
+    (it did not wrap), or a row with a 行次 or an amount of its own."""
+    xs = [60, 250, 330]
+    head = [["项目", "金额"]]
+    page1 = head + [["使用非财政拨款结余（含专用结余）", "0.00"], ["本年收入合计", "2,946.25"]]
+    page2 = [["结余分配", ""], ["年初结转和结余", "49.14"]]
+    l1, t1 = _ruled_table(xs, 120, 20, page1)
+    l2, t2 = _ruled_table(xs, 60, 20, page2)
+    doc = read_pdf(_write(tmp_path, "own.pdf", make_pdf([{"lines": l1, "texts": t1}, {"lines": l2, "texts": t2}])))
+    assert _rows(doc) == page1 + page2
+
+
 def test_ruled_table_merged_header_and_wrapped_cell(tmp_path):
     xs = [60, 120, 240, 320, 400]
     lines = [

@@ -949,6 +949,80 @@ def _drop_repeated_headers(items: list[_Item]) -> list[_Item]:
     return out
 
 
+_NEW_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|其中|合\s*计|总\s*计|小\s*计)")
+_CUT_DECIMALS = re.compile(r"\d[.．]\d$")  # an amount whose last decimal went to the next page
+
+
+def _split_row_tail(above: TableRow, row: TableRow, right: dict[int, float]) -> bool:
+    """Is ``row``, the first row of a continuation page, the rest of ``above``, the last row of
+    the page before (word processors let a row break across pages)? ``row`` holds nothing of its
+    own (no 行次, code or amount, no new item), only the ends of cells that wrapped: text under a cell whose text reached its
+    column's right side (``right``: the column's widest line on either page) and no wider than
+    it, or the last digit of an amount cut after its first decimal."""
+    filled = [(k, t, b) for k, (t, b) in enumerate(row.cells) if t]
+    if not filled:
+        return False
+    em = min(b[3] - b[1] for _k, _t, b in filled)
+    if not any(is_value(t) for t, _b in above.cells):
+        # above is a label row (项目名称 | …): only a short rest (two lines at most) continues it;
+        # a long text under a label is the content the label names
+        line = min((b[3] - b[1] for t, b in above.cells if t), default=em)
+        if max(b[3] - b[1] for _k, _t, b in filled) > 2.6 * line:
+            return False
+    for k, t, box in filled:
+        text_above, box_above = above.cells[k]
+        if not text_above:
+            return False
+        if t.isdigit() and len(t) == 1:
+            if not _CUT_DECIMALS.search(text_above.replace(" ", "")):
+                return False
+        elif any(ch.isdigit() for ch in t) or _NEW_ITEM.match(t):
+            return False
+        elif box_above[2] < right.get(k, box_above[2]) - 1.5 * em:
+            return False  # the text above ended well short of its column's side: it did not wrap
+        elif box[2] > box_above[2] + 1.5 * em:
+            return False  # wider than the cell above: a cell of its own (merged across columns)
+    return True
+
+
+def _join_split_rows(items: list[_Item]) -> list[_Item]:
+    """Join a table row cut by a page break (:func:`_split_row_tail`) back into one row."""
+    rights: dict[tuple[int, int], float] = {}  # (table segment, column) → widest line's right
+    for it in items:
+        if it.kind == "row":
+            for k, (t, b) in enumerate(it.row.cells):
+                if t:
+                    rights[(it.table, k)] = max(rights.get((it.table, k), b[2]), b[2])
+    out: list[_Item] = []
+    pages_with_rows: set[int] = set()
+    for it in items:
+        prev = out[-1] if out else None
+        if (
+            it.kind == "row"
+            and it.page not in pages_with_rows  # the first row of its page
+            and prev is not None
+            and prev.kind == "row"
+            and prev.page == it.page - 1
+            and len(prev.row.cells) == len(it.row.cells)
+        ):
+            right = {
+                k: max(rights.get((prev.table, k), 0.0), rights.get((it.table, k), 0.0))
+                for k in range(len(it.row.cells))
+            }
+            if _split_row_tail(prev.row, it.row, right):
+                cells = [
+                    (join_wrapped([ta, tb]) if tb else ta, ba if ta else bb)
+                    for (ta, ba), (tb, bb) in zip(prev.row.cells, it.row.cells)
+                ]
+                prev.row = TableRow(cells, prev.row.box, prev.row.page)
+                pages_with_rows.add(it.page)
+                continue
+        if it.kind == "row":
+            pages_with_rows.add(it.page)
+        out.append(it)
+    return out
+
+
 def _assemble(pages: list[_Page]) -> list[Block]:
     _mark_headers_footers(pages)
     items: list[_Item] = []
@@ -957,7 +1031,7 @@ def _assemble(pages: list[_Page]) -> list[Block]:
     for pg in pages:
         page_items, tid, carry = _page_items(pg, tid, carry)
         items.extend(page_items)
-    items = _drop_repeated_headers(items)
+    items = _join_split_rows(_drop_repeated_headers(items))
     grouped = _join_paragraphs(items, {pg.no: pg for pg in pages})
     blocks: list[Block] = []
     for g in grouped:

@@ -543,6 +543,18 @@ def _is_tabular(pieces: list[tuple[float, float, str]]) -> bool:
     return amounts >= 1 or len(pieces) >= 3
 
 
+class _Lazy(dict):
+    """``lazy[k]``: ``make(k)``, computed the first time it is asked for."""
+
+    def __init__(self, make) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, k: int):  # type: ignore[no-untyped-def]
+        got = self[k] = self.make(k)
+        return got
+
+
 def find_text_tables(lines_chars: list[list], min_gap_em: float = 1.5) -> list[tuple[int, int]]:
     """Runs of printed lines (index ranges, end exclusive) that form an unruled table.
 
@@ -555,12 +567,15 @@ def find_text_tables(lines_chars: list[list], min_gap_em: float = 1.5) -> list[t
     n = len(lines_chars)
     if n < 2:
         return []
-    info = [_pieces_info(chars, min_gap_em) for chars in lines_chars]
-    texts = [" ".join(p[2] for p in ps) for ps in info]
-    strong = [_is_tabular(ps) and not _NOT_ROW.search(t) for ps, t in zip(info, texts)]
-    tops = [min(c[TOP] for c in chars) for chars in lines_chars]
-    bots = [max(c[BOT] for c in chars) for chars in lines_chars]
-    ems = [max(c[EM] for c in chars) for chars in lines_chars]
+    # pieces (x0, x1, text) of each line, and its text, read only where needed: most lines are
+    # prose, one piece, never tabular, and never looked at again
+    gaps = [split_gaps(chars, min_gap_em) for chars in lines_chars]
+    info = _Lazy(lambda k: [(g[0][X0], max(map(_x1, g)), line_text(g)) for g in gaps[k]])
+    texts = _Lazy(lambda k: " ".join(p[2] for p in info[k]))
+    strong = [len(gaps[k]) >= 2 and _is_tabular(info[k]) and not _NOT_ROW.search(texts[k]) for k in range(n)]
+    tops = [min(chars, key=_top)[TOP] for chars in lines_chars]
+    bots = [max(chars, key=_bot)[BOT] for chars in lines_chars]
+    ems = [max(chars, key=_em)[EM] for chars in lines_chars]
 
     def close(i: int, j: int) -> bool:  # line j right below line i
         return tops[j] - bots[i] <= 2.5 * max(ems[i], ems[j])

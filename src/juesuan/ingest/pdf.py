@@ -40,6 +40,7 @@ page and box of its start.
 from __future__ import annotations
 
 import re
+import struct
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -372,6 +373,7 @@ def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
     bl, br, bb, bt = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
     rect = pc.FS_RECTF()
     rect_ref = byref(rect)
+    read_rect = struct.Struct("4f").unpack_from  # FS_RECTF (left, top, right, bottom) in one call
     out = []
     append = out.append
     n_bad = n_all = 0
@@ -401,7 +403,7 @@ def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
             n_bad += 1
             continue
         get_loose(tp, i, rect_ref)
-        r_top, r_bot = rect.top, rect.bottom
+        r_left, r_top, r_right, r_bot = read_rect(rect)
         if r_top == last_top and r_bot == last_bot and upright_page:
             # the box's top and bottom of the character before: same line, font and size
             same = True
@@ -416,8 +418,8 @@ def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
             if run_skip:
                 n_bad += run_bad
                 continue
-            x0 = rect.left + dx
-            x1 = rect.right + dx
+            x0 = r_left + dx
+            x1 = r_right + dx
             base = ct - run_base
             em = run_em
         else:
@@ -428,13 +430,13 @@ def _chars(tp, pc, tf, rotation: int, ctypes, text: str | None = None):
                 run_base, run_fs, run_h, run_skip, run_bad = oyv, fs, r_h, True, 1
                 continue
             if upright_page:
-                x0 = rect.left + dx
-                x1 = rect.right + dx
+                x0 = r_left + dx
+                x1 = r_right + dx
                 base = ct - oyv
                 lh = r_top - r_bot
-                shifted = abs(ox.value - rect.left) > 0.05 * (rect.right - rect.left) + 0.05
+                shifted = abs(ox.value - r_left) > 0.05 * (r_right - r_left) + 0.05
             else:
-                x0, ltop, x1, lbot = _tbox(tf, rect.left, r_bot, rect.right, r_top)
+                x0, ltop, x1, lbot = _tbox(tf, r_left, r_bot, r_right, r_top)
                 _oxd, base = tf(ox.value, oyv)
                 lh = lbot - ltop
                 shifted = True

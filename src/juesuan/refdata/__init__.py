@@ -167,14 +167,15 @@ def _data_dir():
     return resources.files(__package__).joinpath("data")
 
 
-def _available_years(kind: str) -> list[int]:
+@functools.cache  # (the package's data files do not change while it runs)
+def _available_years(kind: str) -> tuple[int, ...]:
     pattern = re.compile(rf"{kind}_(\d{{4}})\.csv")
     years = []
     for entry in _data_dir().iterdir():
         m = pattern.fullmatch(entry.name)
         if m:
             years.append(int(m.group(1)))
-    return sorted(years)
+    return tuple(sorted(years))
 
 
 def _resolve_year(kind: str, year: int) -> int:

@@ -202,3 +202,29 @@ def test_ocr_table_page_equals_text_layer(tmp_path):
     got = {key(f) for f in read_document(scan, require_tables=False).facts}
     tp = len(want & got)
     assert want and tp / len(got) >= 0.98 and tp / len(want) >= 0.98, (sorted(want - got), sorted(got - want))
+
+
+def test_amount_short_of_its_columns_decimals_is_warned():
+    """OCR that drops a digit (2250.88 read as 2250.8) is pointed out on its page; a column of
+    mixed decimals, a text-layer page and a short column are not judged."""
+    from juesuan.ingest.pdf import SHORT_DECIMALS_WARNING, short_decimals
+    from juesuan.model import Block, Cell, Provenance
+
+    def row(page: int, *texts: str) -> Block:
+        prov = Provenance(page=page)
+        return Block("row", [Cell(t, prov) for t in texts], prov)
+
+    blocks = [
+        row(3, "21202", "城乡社区规划与管理", "2,250.8", "1.00"),
+        row(3, "2120201", "行政运行", "1,250.88", "1.0"),
+        row(3, "2120299", "其他支出", "1,000.00", "12"),
+        row(3, "合计", "", "2,250.88", "3.50"),
+        row(4, "212", "城乡社区支出", "2,250.8", "1.00"),  # a page with a text layer
+        row(4, "21202", "城乡社区规划与管理", "1.00", "2.00"),
+        row(4, "合计", "", "3.00", "4.00"),
+    ]
+    assert short_decimals(blocks, {3}) == [
+        SHORT_DECIMALS_WARNING.format(page=3, text="2,250.8", got=1, want=2),
+    ]
+    assert short_decimals(blocks, set()) == []
+    assert short_decimals(blocks[:2], {3}) == []  # two amounts: no column to judge by

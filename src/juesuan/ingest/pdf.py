@@ -174,7 +174,41 @@ def read_pdf(path: str | Path, *, max_pages: int = 1000, ocr: bool | None = None
     finally:
         doc.close()
     blocks = _assemble(pages)
+    ocr_pages = {int(m.group(1)) for w in warnings if (m := _OCR_PAGE.fullmatch(w))}
+    if ocr_pages:
+        warnings.extend(short_decimals(blocks, ocr_pages))
     return RawDocument(source=str(p), format="pdf", blocks=blocks, pages=n, warnings=warnings)
+
+
+_OCR_PAGE = re.compile(OCR_WARNING.replace("{page}", r"(\d+)"))
+_DECIMALS = re.compile(r"^[-−(（]?\d[\d,]*\.(\d+)[)）]?$")
+SHORT_DECIMALS_WARNING = "第{page}页OCR识别的“{text}”只有{got}位小数，同列其余金额为{want}位：可能漏识一位数字，请核对原件"
+
+
+def short_decimals(blocks: list[Block], pages: set[int]) -> list[str]:
+    """Warnings for amounts read by OCR with fewer decimals than the rest of their column (the
+    engine dropped a digit: 2250.8 among x.xx). A column is judged when at least three of its
+    amounts, and two in three, have the same decimals; the rules then see the sum that no longer
+    adds up, and this says why."""
+    columns: dict[tuple[int, int, int], list[tuple[str, int]]] = {}  # (page, cells, column) → amounts
+    for b in blocks:
+        if b.kind != "row" or b.prov.page not in pages:
+            continue
+        for k, cell in enumerate(b.cells):
+            m = _DECIMALS.match(cell.text.replace(" ", ""))
+            if m:
+                columns.setdefault((b.prov.page, len(b.cells), k), []).append((cell.text, len(m.group(1))))
+    out = []
+    for (page, _n, _k), amounts in sorted(columns.items()):
+        if len(amounts) < 3:
+            continue
+        want, count = Counter(d for _t, d in amounts).most_common(1)[0]
+        if count < 3 or count < 2 / 3 * len(amounts):
+            continue
+        out += [
+            SHORT_DECIMALS_WARNING.format(page=page, text=t, got=d, want=want) for t, d in amounts if d < want
+        ]
+    return out
 
 
 def _read_scans(doc, pages: list[_Page], scans: list[int], warnings: list[str], ocr: bool | None) -> None:
@@ -1053,4 +1087,4 @@ def _assemble(pages: list[_Page]) -> list[Block]:
     return blocks
 
 
-__all__ = ["read_pdf", "layout_page", "UNUSABLE_WARNING", "SCAN_WARNING", "OCR_WARNING"]
+__all__ = ["read_pdf", "layout_page", "short_decimals", "UNUSABLE_WARNING", "SCAN_WARNING", "OCR_WARNING", "SHORT_DECIMALS_WARNING"]

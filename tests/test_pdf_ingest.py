@@ -605,7 +605,6 @@ def test_row_at_the_top_of_a_page_is_its_own(tmp_path):
 
 
 def test_ruled_table_merged_header_and_wrapped_cell(tmp_path):
-    xs = [60, 120, 240, 320, 400]
     lines = [
         (60, 100, 400, 100),
         (240, 120, 400, 120),  # only under the spanning "本年支出" header

@@ -431,7 +431,6 @@ def test_planted_errors_in_perf_tables_are_caught(name):
 
 
 def report_result():
-    from juesuan.model import CheckResult
 
     a = table("就业补助资金", *funds("63.44", "7.05"), "ind.1/weight=90", "ind.1/score=90", "total/score=97.05",
               score_rule="执行率得分=分值×执行率", line=300, grade="优")

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterable
 
-from ..extract.outline import MARKERS, PART, QUANTITY, heading_level
+from ..extract.outline import MARKERS, QUANTITY, heading_level
 from ..model import Block, Claim, Document, Provenance
 
 __all__ = [

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from decimal import Decimal
 from typing import Iterator
 
 from ..model import Block, CellRef, Claim, Provenance

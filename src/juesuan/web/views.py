@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from ..model import CheckResult, Document, Finding
 from ..report.common import (
-    NARRATIVE,
     SEVERITIES,
     TableGrid,
     cell_id,

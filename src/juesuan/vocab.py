@@ -51,6 +51,53 @@ COLUMN_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+# The self-evaluation tables (绩效自评表, ``extract.perf``): table and column names.
+PERF_TABLE_NAMES: dict[str, str] = {
+    "perf_project": "项目支出绩效自评表",
+    "perf_department": "部门整体支出绩效自评表",
+}
+PERF_COLUMN_NAMES: dict[str, str] = {
+    "budget_declared": "目标申报数",
+    "budget_initial": "年初预算数",
+    "budget_full": "全年预算数",
+    "executed": "全年执行数",
+    "balance": "资金结转结余",
+    "rate": "执行率",
+    "weight": "分值",
+    "score": "得分",
+    "degree": "完成程度",
+    "deviation": "偏差度",
+    "target": "指标值",
+    "target_initial": "年初指标值",
+    "actual": "实际完成值",
+}
+
+# Funds sources of a self-evaluation table: row ``funds.<key>`` (``extract.perf.SOURCE_KEYS``).
+PERF_SOURCE_NAMES: dict[str, str] = {
+    "total": "资金总额",
+    "fiscal": "财政拨款",
+    "fiscal.central": "中央财政资金",
+    "fiscal.provincial": "省级财政资金",
+    "fiscal.local": "市县财政资金",
+    "prior_year": "上年结转资金",
+    "special_account": "财政专户管理资金",
+    "unit_funds": "单位资金",
+    "other": "其他资金",
+    "unclassified": "其他来源",
+}
+
+# The kinds of narrative claims (``Claim.kind``, ``extract.claims``).
+CLAIM_KIND_NAMES: dict[str, str] = {
+    "amount": "金额",
+    "share": "占比",
+    "change_amount": "增减额",
+    "change_pct": "增减幅度",
+    "completion_pct": "预算完成率",
+    "count": "数量",
+    "other_pct": "百分比",
+}
+
+
 # The header to show for a column in a rendered table (never blank).
 _SINGLE_VALUE_HEADERS = {"amount": "金额", "value": "数值"}
 

@@ -18,7 +18,8 @@ from juesuan.model import (
     Fact,
     Finding,
 )
-from juesuan.vocab import COLUMN_ORDER, ROW_NAMES, column_header
+from juesuan.extract.perf import PERF_TABLES
+from juesuan.vocab import CLAIM_KIND_NAMES, COLUMN_ORDER, PERF_COLUMN_NAMES, PERF_TABLE_NAMES, ROW_NAMES, column_header
 
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
@@ -39,13 +40,7 @@ for _table, _columns in COLUMN_ORDER.items():
 # claim's subject, column = its kind, value = the number as printed (never a table grid).
 NARRATIVE = "narrative"
 NARRATIVE_COLUMNS_ZH: dict[str, str] = {
-    "amount": "金额",
-    "share": "占比",
-    "change_amount": "增减额",
-    "change_pct": "增减幅度",
-    "completion_pct": "预算完成率",
-    "count": "数量",
-    "other_pct": "百分比",
+    **CLAIM_KIND_NAMES,
     "missing": "缺少",
     "entry": "目录条目",
     "part": "正文部分",
@@ -53,40 +48,20 @@ NARRATIVE_COLUMNS_ZH: dict[str, str] = {
 
 
 # The self-evaluation tables (绩效自评表): one per project, facts carry Fact.project.
-PERF_TABLES: tuple[str, ...] = ("perf_project", "perf_department")
-PERF_TABLE_NAMES_ZH: dict[str, str] = {
-    "perf_project": "项目支出绩效自评表",
-    "perf_department": "部门整体支出绩效自评表",
-}
-PERF_COLUMN_NAMES_ZH: dict[str, str] = {
-    "budget_declared": "目标申报数",
-    "budget_initial": "年初预算数",
-    "budget_full": "全年预算数",
-    "executed": "全年执行数",
-    "balance": "结转结余",
-    "rate": "执行率",
-    "weight": "分值",
-    "score": "得分",
-    "degree": "完成程度",
-    "deviation": "偏差度",
-    "target": "指标值",
-    "target_initial": "年初指标值",
-    "actual": "实际完成值",
-}
 _PERF_ROW_NAMES = {"total": "总分", "indicators": "指标自评得分小计", "deduction": "减分项", "funds.total": "资金总额"}
 
 
 def table_name(table_id: str) -> str:
     if table_id == NARRATIVE:
         return "情况说明"
-    return TABLE_NAMES_ZH.get(table_id) or PERF_TABLE_NAMES_ZH.get(table_id, table_id)
+    return TABLE_NAMES_ZH.get(table_id) or PERF_TABLE_NAMES.get(table_id, table_id)
 
 
 def column_name(table_id: str, column: str) -> str:
     if table_id == NARRATIVE:
         return NARRATIVE_COLUMNS_ZH.get(column, column)
     if table_id in PERF_TABLES:
-        return PERF_COLUMN_NAMES_ZH.get(column, column)
+        return PERF_COLUMN_NAMES.get(column, column)
     return column_header(table_id, column)
 
 

@@ -18,46 +18,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from juesuan.extract.perf import FUNDS_COLUMNS, PERF_TABLES
 from juesuan.model import CheckResult, Fact, Finding
+from juesuan.vocab import PERF_COLUMN_NAMES, PERF_SOURCE_NAMES, PERF_TABLE_NAMES
 
 from .common import cell_id, format_amount, perf_slug, worse
 
-PERF_TABLE_IDS = ("perf_project", "perf_department")
-KIND_NAMES = {"perf_project": "项目支出绩效自评表", "perf_department": "部门整体支出绩效自评表"}
-
-FUNDS_COLUMNS = ("budget_declared", "budget_initial", "budget_full", "executed", "balance", "rate", "weight", "score")
 IND_COLUMNS = ("degree", "weight", "score", "deviation")
 SCORE_COLUMNS = ("weight", "score")
-COLUMN_NAMES = {
-    "budget_declared": "目标申报数",
-    "budget_initial": "年初预算数",
-    "budget_full": "全年预算数",
-    "executed": "全年执行数",
-    "balance": "结转结余",
-    "rate": "执行率",
-    "weight": "分值",
-    "score": "得分",
-    "degree": "完成程度",
-    "deviation": "偏差度",
-    "target": "指标值",
-    "target_initial": "年初指标值",
-    "actual": "实际完成值",
-}
 _PERCENT = frozenset(("rate", "degree"))
 _SCORE_ROWS = ("indicators", "deduction", "total")
 _SCORE_NAMES = {"indicators": "指标自评得分小计", "deduction": "减分项", "total": "总分"}
-_SOURCE_NAMES = {
-    "funds.total": "资金总额",
-    "funds.fiscal": "财政拨款",
-    "funds.fiscal.central": "中央财政资金",
-    "funds.fiscal.provincial": "省级财政资金",
-    "funds.fiscal.local": "市县财政资金",
-    "funds.prior_year": "上年结转资金",
-    "funds.special_account": "财政专户管理资金",
-    "funds.unit_funds": "单位资金",
-    "funds.other": "其他资金",
-    "funds.unclassified": "其他来源",
-}
+_SOURCE_NAMES = {f"funds.{k}": v for k, v in PERF_SOURCE_NAMES.items()}
 
 
 @dataclass(slots=True)
@@ -131,7 +103,7 @@ def perf_marks(findings: list[Finding]) -> dict[tuple[str, str, str, str], tuple
     marks: dict[tuple[str, str, str, str], tuple[str, list[int]]] = {}
     for n, f in enumerate(findings, start=1):
         for c in f.cells:
-            if c.table not in PERF_TABLE_IDS:
+            if c.table not in PERF_TABLES:
                 continue
             key = (c.project, c.table, c.row, c.column)
             sev, nums = marks.get(key, (f.severity, []))
@@ -181,12 +153,12 @@ def build_perf_sections(result: CheckResult, findings: list[Finding]) -> list[Pe
     marks = perf_marks(findings)
     facts: dict[tuple[str, str], dict[tuple[str, str], Fact]] = {}
     for f in doc.facts:
-        if f.table in PERF_TABLE_IDS:
+        if f.table in PERF_TABLES:
             facts.setdefault((f.table, f.project), {}).setdefault((f.row, f.column), f)
     named: dict[tuple[str, str], dict[tuple[str, str], Any]] = {}
     for f in findings:
         for c in f.cells:
-            if c.table in PERF_TABLE_IDS:
+            if c.table in PERF_TABLES:
                 named.setdefault((c.table, c.project), {}).setdefault((c.row, c.column), c)
     metas = {(p.table_id, p.key or p.project): p for p in doc.perf}
     keys = list(dict.fromkeys([*metas, *facts, *named]))
@@ -247,7 +219,7 @@ def _section(table, project, meta, cells, named, marks) -> PerfSection:
                     texts = ["资金管理" if r.startswith("mgmt.") else "", "", label or r, "", ""]
             out.append(PerfRow(r, _label(r, labels.get(r, "")), [cell(r, c) for c in columns], texts,
                                r in ("funds.total", "total")))
-        return PerfBlock(name, text_headers or [], columns, [COLUMN_NAMES.get(c, c) for c in columns], out)
+        return PerfBlock(name, text_headers or [], columns, [PERF_COLUMN_NAMES.get(c, c) for c in columns], out)
 
     ordered = sorted(rows, key=_row_order)
     funds = [r for r in ordered if r.startswith(("funds.", "task."))]
@@ -262,7 +234,7 @@ def _section(table, project, meta, cells, named, marks) -> PerfSection:
         ) if b is not None
     ]
     total = rows.get("total", {}).get("score")
-    kind_name = KIND_NAMES.get(table, table)
+    kind_name = PERF_TABLE_NAMES.get(table, table)
     first = min((f.prov for f in cells.values() if f.prov.line is not None or f.prov.page is not None),
                 key=lambda p: (p.page or 0, p.line or 0), default=None)
     return PerfSection(
@@ -287,7 +259,7 @@ def _section(table, project, meta, cells, named, marks) -> PerfSection:
 def perf_summary(result: CheckResult) -> list[dict[str, Any]]:
     """The self-evaluation tables for the JSON report: project, kind, line, total, grade."""
     out = []
-    facts = {(f.table, f.project, f.row, f.column): f for f in result.document.facts if f.table in PERF_TABLE_IDS}
+    facts = {(f.table, f.project, f.row, f.column): f for f in result.document.facts if f.table in PERF_TABLES}
     for p in result.document.perf:
         key = p.key or p.project
         total = facts.get((p.table_id, key, "total", "score"))

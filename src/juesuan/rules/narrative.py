@@ -37,6 +37,7 @@ from typing import Iterator
 
 from ..model import CellRef, Claim, Document
 from ..money import Comparison, compare, compare_ge, compare_ratio, fmt, half_unit
+from ..vocab import CLAIM_KIND_NAMES
 from .engine import Context, Issue, Rule, ex
 from .link import IES, SANGONG_ROWS, Linker, Linking, Outline, link, maps_to_table, outline_of
 from .names import table_name
@@ -53,15 +54,7 @@ LAW_NARRATIVE = (
 )
 LAW_ART5 = "《预算法实施条例》第五条：基本支出包括人员经费和公用经费。"
 
-KIND_NAMES: dict[str, str] = {
-    "amount": "金额",
-    "share": "占比",
-    "change_amount": "增减额",
-    "change_pct": "增减幅度",
-    "completion_pct": "预算完成率",
-    "count": "数量",
-    "other_pct": "百分比",
-}
+KIND_NAMES = CLAIM_KIND_NAMES
 
 _FUND_SPLIT = ("财政拨款.基本支出", "财政拨款.项目支出")
 

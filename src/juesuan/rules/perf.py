@@ -39,40 +39,11 @@ from typing import Any, Iterator
 
 from ..model import CellRef, Document, Fact
 from ..money import Comparison, compare, half_unit
+from ..extract.perf import PERF_TABLES, grade_of
+from ..vocab import PERF_COLUMN_NAMES, PERF_SOURCE_NAMES, PERF_TABLE_NAMES
 from .engine import Context, Issue, Rule, ex
 
-PERF_TABLES = ("perf_project", "perf_department")
-PERF_TABLE_NAMES: dict[str, str] = {
-    "perf_project": "项目支出绩效自评表",
-    "perf_department": "部门整体支出绩效自评表",
-}
-PERF_COLUMN_NAMES: dict[str, str] = {
-    "budget_declared": "目标申报数",
-    "budget_initial": "年初预算数",
-    "budget_full": "全年预算数",
-    "executed": "全年执行数",
-    "balance": "资金结转结余",
-    "rate": "执行率",
-    "weight": "分值",
-    "score": "得分",
-    "target_initial": "年初指标值",
-    "target": "指标值",
-    "actual": "实际完成值",
-    "degree": "完成程度",
-    "deviation": "偏差度",
-}
-_SOURCE_NAMES = {
-    "total": "资金总额",
-    "fiscal": "财政拨款",
-    "fiscal.central": "中央财政资金",
-    "fiscal.provincial": "省级财政资金",
-    "fiscal.local": "市县财政资金",
-    "prior_year": "上年结转资金",
-    "special_account": "财政专户管理资金",
-    "unit_funds": "单位资金",
-    "other": "其他资金",
-    "unclassified": "其他来源",
-}
+_SOURCE_NAMES = PERF_SOURCE_NAMES
 _ROW_NAMES = {"total": "总分", "indicators": "指标自评得分小计", "deduction": "减分项"}
 
 LAW_PERF = "《项目支出绩效评价管理办法》（财预〔2020〕10号）：单位自评的内容主要包括项目总体绩效目标、各项绩效指标完成情况以及预算执行情况。"
@@ -100,17 +71,6 @@ _GRADE_WORDS = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "�
 _GRADE_IN_LABEL = re.compile(r"等级[:：]?\s*(优秀|良好|合格|较差|优|良|中|差)")
 # a note stating another execution-score rule than 分值 × 执行率 (thresholds, bands)
 _OTHER_SCORE_RULE = re.compile(r"低于|不得分|以下|以上|区间|档|扣")
-
-
-def grade_of(score: Decimal) -> str:
-    """The grade a total earns: 90（含）-100 优, 80（含）-90 良, 60（含）-80 中, below 60 差."""
-    if score >= 90:
-        return "优"
-    if score >= 80:
-        return "良"
-    if score >= 60:
-        return "中"
-    return "差"
 
 
 def perf_table_name(table: str) -> str:

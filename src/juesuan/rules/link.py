@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterable
 
-from ..extract.outline import MARKERS, QUANTITY, heading_level
+from ..extract.outline import MARKERS, QUANTITY, heading_level, section_of
 from ..model import Block, Claim, Document, Provenance
 
 __all__ = [
@@ -78,50 +78,6 @@ _LEAD = "-*#>•· \t\u3000"
 _BARE = re.compile(r"^(?:名词解释|附件\d*[：:]?|情况说明|目录|部门决算情况说明)$")
 _WS = re.compile(r"\s+")
 _LEADER = re.compile(r"[.…·．]{3,}\s*\d*\s*$|\s+\d{1,3}$")
-
-SECTION_KEYS: tuple[tuple[str, str], ...] = (
-    ("名词解释", "glossary"),
-    ("三公", "three_public"),
-    ("机关运行经费", "running_cost"),
-    ("政府采购", "procurement"),
-    ("国有资产", "assets"),
-    ("资产占用", "assets"),
-    ("绩效", "performance"),
-    ("其他重要事项", "other"),
-    ("基本支出", "gpb_basic"),
-    ("政府性基金", "gov_fund"),
-    ("国有资本经营", "soe"),
-    ("一般公共预算", "gpb"),
-    ("财政拨款收入支出决算总体", "fiscal"),
-    ("财政拨款收支", "fiscal"),
-    ("财政拨款", "fiscal"),
-    ("收入支出决算总体", "summary"),
-    ("收支决算总体", "summary"),
-    ("收入支出总体", "summary"),
-    ("总体情况", "summary"),
-    ("收入决算", "income"),
-    ("支出决算", "expenditure"),
-    ("职责", "duties"),
-    ("职能", "duties"),
-    ("机构设置", "organisation"),
-    ("单位构成", "organisation"),
-    ("概况", "overview"),
-    ("基本情况", "overview"),
-)
-
-
-def section_of(title: str, level: int = 1) -> str | None:
-    """The section a heading names (``三公`` → ``three_public``), or None.
-
-    Below level 一、 a bare ``总体情况`` is the overall part of its parent's subject, not the
-    document's 收入支出总体."""
-    for key, sec in SECTION_KEYS:
-        if key in title:
-            if key == "总体情况" and level > 1:
-                continue
-            return sec
-    return None
-
 
 def _part_kind(title: str) -> str:
     if "名词解释" in title:

@@ -71,12 +71,14 @@ def _environment() -> Environment:
     )
 
 
-def _views(
+def finding_views(
     findings: list[Finding],
     grids: list[TableGrid],
     labels: dict[tuple[str, str], str],
     perf: list[PerfSection] | None = None,
 ) -> list[FindingView]:
+    """The findings as the report and the web app show them: numbered, each cell linked to its
+    place in ``grids`` (or in the 绩效自评 sections ``perf``) when it is shown there."""
     targets = {c.id for g in grids for r in g.rows for c in r.cells if c is not None}
     targets |= {c.id for s in perf or [] for b in s.blocks for r in b.rows for c in r.cells if c is not None}
     views = []
@@ -121,7 +123,7 @@ def render_html(result: CheckResult) -> str:
     return template.render(
         doc=doc,
         version=__version__,
-        findings=_views(findings, grids, labels, perf),
+        findings=finding_views(findings, grids, labels, perf),
         grids=grids,
         perf=perf,
         perf_counts=(

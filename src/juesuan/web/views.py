@@ -6,19 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import CheckResult, Document, Finding
-from ..report.common import (
-    SEVERITIES,
-    TableGrid,
-    cell_id,
-    column_name,
-    format_amount,
-    location,
-    severity_name,
-    table_name,
-)
+from ..report.common import SEVERITIES, TableGrid, format_amount, row_labels, severity_name, table_name
 from ..report.common import build_grids as report_grids
+from ..report.html import FindingView
+from ..report.html import finding_views as report_finding_views
 from ..store.records import Figures
-from ..vocab import row_name
 
 __all__ = ["SEVERITIES", "build_grids", "finding_views", "metric_rows", "severity_name", "table_name"]
 
@@ -33,54 +25,9 @@ def build_grids(doc: Document, findings: list[Finding]) -> list[TableGrid]:
     return report_grids(CheckResult(doc, findings), findings)
 
 
-@dataclass(slots=True)
-class CellLink:
-    href: str | None
-    table: str
-    row: str
-    label: str
-    column: str
-    value: str
-    where: str
-
-
-@dataclass(slots=True)
-class FindingView:
-    number: int
-    finding: Finding
-    severity_name: str
-    table_names: list[str]
-    cells: list[CellLink]
-
-
 def finding_views(doc: Document, findings: list[Finding], grids: list[TableGrid]) -> list[FindingView]:
-    targets = {c.id for g in grids for r in g.rows for c in r.cells if c is not None}
-    labels: dict[tuple[str, str], str] = {}
-    for t in doc.tables:
-        for row, lab in t.row_labels.items():
-            if lab:
-                labels.setdefault((t.id, row), lab)
-    for f in doc.facts:
-        if f.label:
-            labels.setdefault((f.table, f.row), f.label)
-    out = []
-    for n, f in enumerate(findings, start=1):
-        links = []
-        for c in f.cells:
-            cid = cell_id(c.table, c.row, c.column)
-            links.append(
-                CellLink(
-                    href=f"#{cid}" if cid in targets else None,
-                    table=table_name(c.table),
-                    row=c.row,
-                    label=c.label or labels.get((c.table, c.row)) or row_name(c.table, c.row),
-                    column=column_name(c.table, c.column),
-                    value=c.value if c.value != "" else "（空）",
-                    where=location(c.page, c.line, c.ref),
-                )
-            )
-        out.append(FindingView(n, f, severity_name(f.severity), [table_name(t) for t in f.tables], links))
-    return out
+    """The findings as the HTML report shows them, linked to the page's table grids."""
+    return report_finding_views(findings, grids, row_labels(doc))
 
 
 # --------------------------------------------------------------------------- metrics

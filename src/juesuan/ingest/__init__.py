@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import RawDocument
-from .errors import InputError
+from .errors import InputError, unreadable
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 
@@ -82,12 +82,8 @@ def sniff(path: Path) -> str:
     try:
         with path.open("rb") as fh:
             head = fh.read(512)
-    except FileNotFoundError:
-        raise InputError(f"{path}: 文件不存在 (no such file)") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: 是目录而不是文件 (is a directory)") from None
     except OSError as exc:
-        raise InputError(f"{path}: 无法读取 ({exc.strerror})") from None
+        raise unreadable(path, exc) from None
     suffix = path.suffix.lower()
     if head.startswith(b"%PDF"):
         return "pdf"

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Block, Cell, Provenance, RawDocument
-from .errors import InputError
+from .errors import InputError, unreadable
 from .pdf_geometry import (
     CH,
     EM,
@@ -127,12 +127,8 @@ def read_pdf(path: str | Path, *, max_pages: int = 1000, ocr: bool | None = None
     try:
         with p.open("rb") as fh:
             head = fh.read(1024)
-    except FileNotFoundError:
-        raise InputError(f"{name}: 文件不存在 (no such file)") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: 是目录而不是文件 (is a directory)") from None
     except OSError as exc:
-        raise InputError(f"{name}: 无法读取 ({exc.strerror})") from None
+        raise unreadable(name, exc) from None
     if b"%PDF-" not in head:
         raise InputError(f"{name}: 不是PDF文件 (not a PDF file)")
 

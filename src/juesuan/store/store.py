@@ -131,18 +131,14 @@ class Store:
     ) -> IngestOutcome:
         """Read, check and store one file. Raises :class:`~juesuan.ingest.errors.InputError`
         for unusable input; a file already stored (same sha256) is not read again."""
-        from ..ingest.errors import InputError
+        from ..ingest.errors import InputError, unreadable
         from ..pipeline import read_document
 
         p = Path(path)
         try:
             sha = file_sha256(p)
-        except FileNotFoundError:
-            raise InputError(f"{p}: 文件不存在 (no such file)") from None
-        except IsADirectoryError:
-            raise InputError(f"{p}: 是目录而不是文件 (is a directory)") from None
         except OSError as exc:
-            raise InputError(f"{p}: 无法读取 ({exc.strerror})") from None
+            raise unreadable(p, exc) from None
         name = file_name if file_name is not None else p.name
         existing = self._existing_outcome(sha, name)
         if existing is not None:

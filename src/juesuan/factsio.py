@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, Iterable
 
 from .model import Claim, Document, Fact, TableInfo, format_decimal
 
@@ -88,14 +88,17 @@ def perf_dict(p: Any) -> dict[str, Any]:
     }
 
 
-def to_csv(doc: Document) -> str:
+def _csv(header: tuple[str, ...], records: Iterable[dict[str, Any]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_HEADER)
-    for f in doc.facts:
-        d = fact_dict(f)
-        w.writerow(["" if d[k] is None else d[k] for k in CSV_HEADER])
+    w.writerow(header)
+    for d in records:
+        w.writerow(["" if d[k] is None else d[k] for k in header])
     return buf.getvalue()
+
+
+def to_csv(doc: Document) -> str:
+    return _csv(CSV_HEADER, map(fact_dict, doc.facts))
 
 
 CLAIMS_HEADER = ("subject", "kind", "value", "unit", "line", "page", "text", "direction", "whole", "raw")
@@ -117,13 +120,7 @@ def claim_dict(c: Claim) -> dict[str, Any]:
 
 
 def claims_to_csv(doc: Document) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CLAIMS_HEADER)
-    for c in doc.claims:
-        d = claim_dict(c)
-        w.writerow(["" if d[k] is None else d[k] for k in CLAIMS_HEADER])
-    return buf.getvalue()
+    return _csv(CLAIMS_HEADER, map(claim_dict, doc.claims))
 
 
 def claims_to_json_dict(doc: Document) -> dict[str, Any]:

@@ -119,9 +119,13 @@ TABLE_IDS: tuple[str, ...] = (
     "soe_capital",
     "three_public",
     "disclosure_stats",
+    # additions (contract v1, adding only): tables of other template families
+    "fiscal_expenditure",  # 财政拨款支出决算表 (高等学校 four tables: all 财政拨款, not split by fund)
+    "gpb_project",  # 一般公共预算财政拨款项目支出决算表 (central departments)
 )
 
-# The nine tables every department must publish (disclosure_stats is regional).
+# The nine tables every local department must publish (disclosure_stats is regional). Which
+# tables a document must have depends on its template family (extract.family).
 STANDARD_TABLES: tuple[str, ...] = TABLE_IDS[:9]
 
 TABLE_NAMES_ZH: dict[str, str] = {
@@ -135,7 +139,12 @@ TABLE_NAMES_ZH: dict[str, str] = {
     "soe_capital": "国有资本经营预算财政拨款支出决算表",
     "three_public": "财政拨款“三公”经费支出决算表",
     "disclosure_stats": "部门决算公开相关信息统计表",
+    "fiscal_expenditure": "财政拨款支出决算表",
+    "gpb_project": "一般公共预算财政拨款项目支出决算表",
 }
+
+DocumentKind = Literal["final", "budget", "unknown"]
+DocumentScope = Literal["department", "unit"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +189,11 @@ class TableInfo:
     notes: list[str] = field(default_factory=list)
     row_labels: dict[str, str] = field(default_factory=dict)  # row key -> printed name
     layout: str | None = None  # e.g. "vertical"/"horizontal" for three_public
+    # column keys the table's header names (None: not known, every column of the contract may be
+    # printed). A key missing from a known list is an absent column: no rule reads it.
+    columns: list[str] | None = None
+    # why the table, though printed, could not be read reliably (None when it was)
+    unread: str | None = None
 
 
 @dataclass(slots=True)
@@ -200,6 +214,10 @@ class Document:
     perf: list[Any] = field(default_factory=list)  # extract.perf.PerfTable: 绩效自评表 attachments
     unreadable: list[str] = field(default_factory=list)  # what could not be read, and why
     warnings: list[str] = field(default_factory=list)
+    kind: DocumentKind = "final"  # 决算 | 预算 | not told
+    scope: DocumentScope = "department"  # 部门 (consolidated) | 单位 (one unit)
+    family: str | None = None  # template-family id (refdata/data/families.json), None if not told
+    template: bool = False  # an official template or a draft (XX placeholders, no figures)
 
     def table(self, table_id: str) -> TableInfo | None:
         for t in self.tables:

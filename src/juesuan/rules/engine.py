@@ -240,6 +240,11 @@ class Context:
         self._nonzero = {k[0] for k, v in self._amounts.items() if v != 0}
 
     # tables
+    def column_absent(self, key: Key) -> bool:
+        """Whether the table of ``key`` is known to print no column ``key[2]`` (its header)."""
+        info = self.infos.get(key[0])
+        return info is not None and info.columns is not None and key[2] not in info.columns
+
     def present(self, table: str) -> bool:
         return table in self.infos or table in self._rows
 
@@ -336,6 +341,8 @@ class Context:
             return False
         if any(self.is_fragment(t) for t in ident.whole):
             return False
+        if any(self.column_absent(k) for k in keys):
+            return False  # the table prints no such column: nothing to check, no 0 invented
         # a row a fragment does not have was lost in extraction: unknown, not zero
         return not any(
             k not in self.index and self.is_fragment(k[0]) and not self.has_row(k[0], k[1]) for k in keys

@@ -121,6 +121,7 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
             notes=list(grid.notes),
             row_labels=got.row_labels,
             layout=got.layout,
+            columns=got.columns,
         )
         if not got.facts and not _looks_empty(grid):
             unreadable.append(f"{tid}（{grid.title or '标题缺失'}，{grid.prov.describe()}）：未读出任何数值")

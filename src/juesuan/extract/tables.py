@@ -83,6 +83,7 @@ class Extracted:
     row_labels: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     layout: str | None = None
+    columns: list[str] | None = None  # column keys the header names (None: header not read)
 
 
 class _Builder:

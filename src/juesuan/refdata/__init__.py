@@ -179,10 +179,13 @@ def _available_years(kind: str) -> tuple[int, ...]:
 
 
 def _resolve_year(kind: str, year: int) -> int:
-    earlier = [y for y in _available_years(kind) if y <= year]
-    if not earlier:
-        raise ValueError(f"no {kind} classification for {year} or any earlier year")
-    return earlier[-1]
+    """The year on file for ``year``: itself, else the nearest earlier one, else the nearest later
+    one (a document is never left without a classification because its year is not on file)."""
+    years = _available_years(kind)
+    if not years:
+        raise ValueError(f"no {kind} classification on file")
+    earlier = [y for y in years if y <= year]
+    return earlier[-1] if earlier else years[0]
 
 
 @functools.cache
@@ -202,10 +205,10 @@ def _load(kind: str, year: int) -> CodeTable:
 
 
 def function_codes(year: int = 2024) -> CodeTable:
-    """支出功能分类 for ``year``, or for the nearest earlier year on file."""
+    """支出功能分类 for ``year``, or for the nearest year on file (earlier first)."""
     return _load("function", _resolve_year("function", year))
 
 
 def economic_codes(year: int = 2024) -> CodeTable:
-    """部门预算支出经济分类 for ``year``, or for the nearest earlier year on file."""
+    """部门预算支出经济分类 for ``year``, or for the nearest year on file (earlier first)."""
     return _load("economic", _resolve_year("economic", year))

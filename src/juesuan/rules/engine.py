@@ -176,6 +176,8 @@ class Rule:
     # rules that yield issues rather than identities (families NR/NP): the printed cells they
     # compare with, so that ``reads`` knows which rules a planted value can concern
     cells_read: Callable[["Context"], Iterable[Key]] | None = None
+    # the document kinds the rule applies to (Document.kind): final-accounts rules by default
+    kinds: tuple[str, ...] = ("final",)
 
     @property
     def family_name(self) -> str:

@@ -15,7 +15,17 @@ Layouts (``LAYOUTS``):
 * ``ruled-norepeat``: the same, header printed once;
 * ``borderless``: no lines at all (cells aligned at the top, as Word does), header repeated;
 * ``borderless-norepeat``: no lines, header once;
-* ``threeline``: 三线表 — a rule above and below the header and under the last row.
+* ``threeline``: 三线表 — a rule above and below the header and under the last row;
+* ``excel``: a spreadsheet printed as is — thin grey gridlines, small type (7 pt and less),
+  narrow cell padding (``EXTRA_LAYOUTS``);
+* ``word-tabs``: a Word document whose tables are tab-aligned text — no lines, one printed line
+  per row (the type shrinks until names fit), column titles left-aligned at their tab stop like
+  the text under them, amounts at right tabs (``EXTRA_LAYOUTS``).
+
+Page options of :func:`render_pdf`: ``orientation="landscape"`` puts every page on landscape
+A4; ``orientation="rotated"`` as well, but stored as a portrait page with ``/Rotate 90`` (the
+content turned a quarter, as scanners and some printers write it); ``break_tables=True`` puts
+white space before each table so that tables start low on a page and run over onto the next.
 
 A row shorter than its table spans its last cell to the edge (ruled layouts), as Word draws it.
 
@@ -32,6 +42,7 @@ from xml.sax.saxutils import escape
 from render_office import Part, load_parts
 
 LAYOUTS = ("ruled", "ruled-norepeat", "borderless", "borderless-norepeat", "threeline")
+EXTRA_LAYOUTS = ("excel", "word-tabs")
 FONT = "STSong-Light"
 PAD = 3.0  # cell padding left and right
 
@@ -52,11 +63,12 @@ def _is_value(text: str) -> bool:
     return bool(t) and bool(_VALUE.match(t)) and ("." in t or "," in t or len(t) >= 3 or not t[0].isdigit())
 
 
-def _align(text: str, header: bool) -> str:
-    """Headers centred; amounts right-aligned; 行次/栏次 numbers centred; codes and names left."""
+def _align(text: str, header: bool, tabs: bool = False) -> str:
+    """Headers centred (left-aligned at their tab stop with ``tabs``); amounts right-aligned;
+    行次/栏次 numbers centred; codes and names left."""
     t = text.replace(" ", "")
     if header:
-        return "CENTER"
+        return "LEFT" if tabs else "CENTER"
     if _VALUE.match(t) and ("." in t or "," in t or "%" in t or not t[:1].isdigit()):
         return "RIGHT"
     if t.isdigit() and len(t) <= 3:
@@ -151,7 +163,8 @@ def _table(rows: list[list[str]], layout: str, size: float, widths: list[float],
     ncols = len(widths)
     head = _header_rows(rows)
     enums = {"LEFT": TA_LEFT, "CENTER": TA_CENTER, "RIGHT": TA_RIGHT}
-    ruled = layout.startswith("ruled")
+    ruled = layout.startswith("ruled") or layout == "excel"
+    tabs = layout == "word-tabs"
     styles = {
         a: ParagraphStyle(f"c{a}", fontName=FONT, fontSize=size, leading=size * 1.25, wordWrap="CJK", alignment=e)
         for a, e in enums.items()
@@ -167,7 +180,7 @@ def _table(rows: list[list[str]], layout: str, size: float, widths: list[float],
         for c in range(ncols):
             text = row[c] if c < len(row) else ""
             width = widths[c] if c < len(row) - 1 or len(row) == ncols else sum(widths[c:])
-            align = _align(text, r < head)
+            align = _align(text, r < head, tabs)
             if stringWidth(text, FONT, size) + 2 * pad > width:
                 out.append(Paragraph(escape(text), styles[align]))
             else:
@@ -176,7 +189,9 @@ def _table(rows: list[list[str]], layout: str, size: float, widths: list[float],
         if len(row) < ncols and ruled:
             cmds.append(("SPAN", (len(row) - 1, r), (ncols - 1, r)))
         data.append(out)
-    if ruled:
+    if layout == "excel":
+        cmds.append(("GRID", (0, 0), (-1, -1), 0.25, "#999999"))
+    elif ruled:
         cmds.append(("GRID", (0, 0), (-1, -1), 0.5, "black"))
     elif layout == "threeline":
         cmds += [("LINEABOVE", (0, 0), (-1, 0), 1.0, "black"), ("LINEBELOW", (0, -1), (-1, -1), 1.0, "black")]
@@ -198,19 +213,32 @@ def _is_caption(part: Part) -> bool:
     return part.kind == "text" and len(part.text) <= 40 and not part.text.endswith(("。", "；"))
 
 
-def render_pdf(txt: Path, out: Path, layout: str = "ruled", parts: list[Part] | None = None) -> Path:
-    """One corpus text document as a text-layer PDF in one of ``LAYOUTS``. A table too wide for
-    a portrait page at 7 pt goes on landscape pages of its own, with its caption lines."""
+def render_pdf(
+    txt: Path,
+    out: Path,
+    layout: str = "ruled",
+    parts: list[Part] | None = None,
+    *,
+    orientation: str = "portrait",
+    break_tables: bool = False,
+) -> Path:
+    """One corpus text document as a text-layer PDF in one of ``LAYOUTS`` or ``EXTRA_LAYOUTS``.
+    A table too wide for a portrait page at 7 pt goes on landscape pages of its own, with its
+    caption lines. ``orientation``: ``portrait`` (default), ``landscape`` (every page) or
+    ``rotated`` (landscape pages stored portrait with ``/Rotate 90``)."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer
 
-    if layout not in LAYOUTS:
+    if layout not in LAYOUTS + EXTRA_LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
+    if orientation not in ("portrait", "landscape", "rotated"):
+        raise ValueError(f"unknown orientation {orientation!r}")
     font = _font()
     parts = parts if parts is not None else load_parts(txt)
     margin, top = 56.0, 60.0
-    pad = PAD if layout.startswith("ruled") else 5.0
+    pad = PAD if layout.startswith("ruled") else 1.5 if layout == "excel" else 5.0
+    sizes = {"excel": (7.0, 6.5, 6.0), "word-tabs": (9.0, 8.0, 7.5, 7.0, 6.5, 6.0)}.get(layout, (9.0, 8.0, 7.5, 7.0))
 
     def footer(canvas, _doc) -> None:  # type: ignore[no-untyped-def]
         canvas.saveState()
@@ -218,12 +246,30 @@ def render_pdf(txt: Path, out: Path, layout: str = "ruled", parts: list[Part] | 
         canvas.drawCentredString(canvas._pagesize[0] / 2, 30, f"- {canvas.getPageNumber()} -")
         canvas.restoreState()
 
+    def turned(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        # landscape content on a portrait page shown turned a quarter (/Rotate 90): user space
+        # (x, y) of the landscape page is (height - y, x) of the portrait one; /Rotate 90 is set after the build
+        canvas.translate(A4[0], 0)
+        canvas.rotate(90)
+        canvas._pagesize = landscape(A4)  # for the footer's centre
+        footer(canvas, doc)
+        canvas._pagesize = A4
+
     templates = []
-    for name, size in (("portrait", A4), ("landscape", landscape(A4))):
+    sizes_of = {"portrait": A4, "landscape": landscape(A4)}
+    if orientation != "portrait":
+        sizes_of["portrait"] = landscape(A4)
+    for name, size in sizes_of.items():
         frame = Frame(margin, top, size[0] - 2 * margin, size[1] - 2 * top, id=name, leftPadding=0, rightPadding=0)
-        templates.append(PageTemplate(id=name, frames=[frame], pagesize=size, onPage=footer))
-    doc = BaseDocTemplate(str(out), pageTemplates=templates, pagesize=A4, title=txt.stem, author="juesuan tests")
-    avail = {"portrait": A4[0] - 2 * margin, "landscape": A4[1] - 2 * margin}
+        if orientation == "rotated":
+            templates.append(PageTemplate(id=name, frames=[frame], pagesize=A4, onPage=turned))
+        else:
+            templates.append(PageTemplate(id=name, frames=[frame], pagesize=size, onPage=footer))
+    doc = BaseDocTemplate(
+        str(out), pageTemplates=templates, pagesize=A4 if orientation != "landscape" else landscape(A4),
+        title=txt.stem, author="juesuan tests",
+    )
+    avail = {name: size[0] - 2 * margin for name, size in sizes_of.items()}
     body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, firstLineIndent=21, wordWrap="CJK")
     story: list = []
     captions = 0  # caption paragraphs at the end of the story
@@ -235,8 +281,10 @@ def render_pdf(txt: Path, out: Path, layout: str = "ruled", parts: list[Part] | 
         rows = [list(r) for r in part.rows]  # type: ignore[union-attr]
         ncols = max(len(r) for r in rows)
         head = _header_rows(rows)
-        got = _fit(rows, ncols, head, avail["portrait"], pad, (9.0, 8.0, 7.5, 7.0))
+        got = _fit(rows, ncols, head, avail["portrait"], pad, sizes)
         if got is not None:
+            if break_tables and len(rows) > 6:  # start low on the page: the table runs over
+                story += [Spacer(1, 0.55 * (sizes_of["portrait"][1] - 2 * top))]
             story += [Spacer(1, 4), _table(rows, layout, *got, pad), Spacer(1, 6)]
         else:
             got = _fit(rows, ncols, head, avail["landscape"], pad, (9.0, 8.0, 7.5, 7.0, 6.5, 6.0))
@@ -249,7 +297,21 @@ def render_pdf(txt: Path, out: Path, layout: str = "ruled", parts: list[Part] | 
             story += [_table(rows, layout, *got, pad), NextPageTemplate("portrait"), PageBreak()]
         captions = 0
     doc.build(story)
+    if orientation == "rotated":  # /Rotate 90 on every page (ReportLab's own is not kept by platypus)
+        _set_rotation(out, 90)
     return out
+
+
+def _set_rotation(path: Path, degrees: int) -> None:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(path.read_bytes())
+    try:
+        for i in range(len(doc)):
+            doc[i].set_rotation(degrees)
+        doc.save(str(path))
+    finally:
+        doc.close()
 
 
 def render_all_pdf(txt: Path, out_dir: Path, layouts=LAYOUTS) -> dict[str, Path]:  # type: ignore[no-untyped-def]
@@ -261,9 +323,22 @@ def render_all_pdf(txt: Path, out_dir: Path, layouts=LAYOUTS) -> dict[str, Path]
 # --------------------------------------------------------------------------- scans
 
 
-def rasterize_pdf(src: Path, out: Path, pages: list[int] | None = None, dpi: int = 200, quality: int = 85) -> Path:
+def rasterize_pdf(
+    src: Path,
+    out: Path,
+    pages: list[int] | None = None,
+    dpi: int = 200,
+    quality: int = 85,
+    *,
+    skew: float = 0.0,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> Path:
     """An image-only copy of ``src`` (1-based ``pages``, default all): every page rendered at
-    ``dpi`` in grayscale and saved as a JPEG page, so the text layer is gone."""
+    ``dpi`` in grayscale and saved as a JPEG page, so the text layer is gone. ``skew``: the page
+    turned by that many degrees (a sheet fed slightly askew); ``noise``: Gaussian grey noise of
+    that standard deviation (0–255) plus as many dark specks per million pixels, as a scanner
+    adds."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(src))
@@ -272,7 +347,8 @@ def rasterize_pdf(src: Path, out: Path, pages: list[int] | None = None, dpi: int
         for no in pages or range(1, len(doc) + 1):
             page = doc[no - 1]
             try:
-                images.append(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+                img = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+                images.append(_scanned(img, skew, noise, seed + no) if skew or noise else img)
             finally:
                 page.close()
     finally:
@@ -281,4 +357,20 @@ def rasterize_pdf(src: Path, out: Path, pages: list[int] | None = None, dpi: int
     return out
 
 
-__all__ = ["LAYOUTS", "render_pdf", "render_all_pdf", "rasterize_pdf"]
+def _scanned(img, skew: float, noise: float, seed: int):  # type: ignore[no-untyped-def]
+    import numpy as np
+    from PIL import Image
+
+    if skew:
+        img = img.rotate(skew, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    if noise:
+        rnd = np.random.default_rng(seed)
+        a = np.asarray(img, dtype=np.float32)
+        a = a + rnd.normal(0.0, noise, a.shape)
+        n = int(noise * a.size / 1e6)
+        a[rnd.integers(0, a.shape[0], n), rnd.integers(0, a.shape[1], n)] = 40.0
+        img = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L")
+    return img
+
+
+__all__ = ["LAYOUTS", "EXTRA_LAYOUTS", "render_pdf", "render_all_pdf", "rasterize_pdf"]

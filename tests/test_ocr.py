@@ -54,7 +54,7 @@ def _grid_image(xs_pt, ys_pt, scale=200 / 72, size=(595, 842), thick=2):
 
 def test_raster_rules_find_the_grid():
     from juesuan.ingest.ocr import raster_rules
-    from juesuan.ingest.pdf_geometry import find_grids, merge_segments
+    from juesuan.layout.pdf_grids import find_grids, merge_segments
 
     xs, ys = [50, 200, 300, 450], [100, 120, 140, 160, 180]
     scale = 200 / 72
@@ -70,7 +70,7 @@ def test_raster_rules_find_the_grid():
 
 def test_raster_rules_ignore_strokes_inside_text_boxes():
     from juesuan.ingest.ocr import raster_rules
-    from juesuan.ingest.pdf_geometry import merge_segments
+    from juesuan.layout.pdf_grids import merge_segments
 
     scale = 200 / 72
     img = np.full((400, 800), 255, dtype=np.uint8)
@@ -112,7 +112,7 @@ def _fake_ocr_line(text, x0, y0, char_w, h):
 
 def test_chars_from_ocr_make_text_layer_tuples():
     from juesuan.ingest.ocr import chars_from_ocr
-    from juesuan.ingest.pdf_geometry import make_line
+    from juesuan.layout.pdf_lines import make_line
 
     scale = 200 / 72
     result = [_fake_ocr_line("合计2,946.25", 100, 200, 30, 34)]

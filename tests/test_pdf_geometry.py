@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from juesuan.ingest.pdf_geometry import (
-    TableRow,
-    _split_code_heads,
-    build_lines,
-    cell_text,
-    find_grids,
-    find_rule_stacks,
-    find_text_tables,
-    grid_rows,
-    infer_columns,
-    is_amount,
-    is_value,
-    join_wrapped,
-    merge_segments,
-    text_table_rows,
-    tidy,
-)
+from juesuan.layout.pdf_columns import find_text_tables, infer_columns
+from juesuan.layout.pdf_grids import _split_code_heads, find_grids, find_rule_stacks, grid_rows, merge_segments
+from juesuan.layout.pdf_lines import TableRow, build_lines, cell_text, is_amount, is_value, join_wrapped, tidy
+from juesuan.layout.pdf_rows import text_table_rows
 
 
 def chars(text: str, x: float, base: float, em: float = 10.0, advance: float | None = None) -> list:

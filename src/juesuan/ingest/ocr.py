@@ -20,7 +20,7 @@ A page is rendered with PDFium at 200 dpi (:func:`render_page`) and handled in t
    characters, dashes) are not rules.
 
 Characters and rules then go through the very same table builder as a text-layer page
-(:func:`juesuan.ingest.pdf.layout_page` → grids, rule stacks, aligned columns, paragraphs), so
+(:func:`juesuan.ingest.pdf_page.layout_page` → grids, rule stacks, aligned columns, paragraphs), so
 that an OCR page yields blocks of exactly the shape a text-layer page does: one cell per
 column (``""`` for an empty cell), ``Provenance(page, bbox)`` in PDF points.
 """
@@ -281,7 +281,8 @@ def page_geometry(image, dpi: int = DPI):  # type: ignore[no-untyped-def]
 def ocr_page(image, page_no: int, dpi: int = DPI) -> list:
     """OCR one page image (rendered at ``dpi``) into blocks, as the text-layer reader would
     give them for that page alone (:class:`juesuan.model.Block` with page and bbox in points)."""
-    from .pdf import _assemble, _Page, layout_page
+    from .pdf_assemble import _assemble
+    from .pdf_page import _Page, layout_page
 
     chars, hs, vs, width, height = page_geometry(image, dpi)
     pg = layout_page(_Page(no=page_no, width=width, height=height), chars, hs, vs)
@@ -290,8 +291,8 @@ def ocr_page(image, page_no: int, dpi: int = DPI) -> list:
 
 def ocr_pdf_page(doc, index: int, dpi: int = DPI):  # type: ignore[no-untyped-def]
     """Render and OCR page ``index`` (0-based) of an open pypdfium2 document into a page model
-    for :func:`juesuan.ingest.pdf._assemble` (the whole document's assembly)."""
-    from .pdf import _Page, layout_page
+    for :func:`juesuan.ingest.pdf_assemble._assemble` (the whole document's assembly)."""
+    from .pdf_page import _Page, layout_page
 
     page = doc[index]
     try:

@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SAMPLE := examples/henan-anyang-beiguan-hrss-2024.txt
 
-.PHONY: setup demo test system-deps bench bench-pdf docs clean
+.PHONY: setup demo test system-deps bench bench-pdf docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ bench: setup
 bench-pdf: setup
 	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) benchmarks/bench_check_pdf.py
+
+# A long fuzz run: many hypothesis examples per format (JUESUAN_FUZZ_EXAMPLES, default 200),
+# random seeds; outcome counts by format go to out/fuzz-outcomes.json.
+JUESUAN_FUZZ_EXAMPLES ?= 200
+fuzz: setup
+	mkdir -p out
+	JUESUAN_FUZZ_EXAMPLES=$(JUESUAN_FUZZ_EXAMPLES) JUESUAN_FUZZ_RANDOM=1 JUESUAN_FUZZ_REPORT=out/fuzz-outcomes.json \
+		$(PY) -m pytest -q -p no:cacheprovider tests/test_fuzz.py
 
 docs: setup
 	$(PY) tools/gen_rules_doc.py

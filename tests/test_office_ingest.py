@@ -450,7 +450,9 @@ def test_xls_rows_text_lines_merges_and_refs(tmp_path):
 
 
 def test_xls_merged_range_widens_its_table(tmp_path):
-    """A merged header wider than the table's data carries every row to its last column."""
+    """A merged header widens its table to the sheet's last column with content, not beyond (a
+    merge past every filled column adds only empty cells; one across all 16,384 columns must not
+    make every row 16,384 cells wide)."""
     from openpyxl import Workbook
 
     def build(book):  # type: ignore[no-untyped-def]
@@ -460,19 +462,37 @@ def test_xls_merged_range_widens_its_table(tmp_path):
         ws.write(4, 0, "合计")
         ws.write(4, 2, 1)
 
+        ws.write(5, 3, "注")  # D6: the sheet's last filled column is D
+
     raw = read_raw(_xls(tmp_path / "m.xls", build))
-    assert [(b.kind, b.texts, b.prov.ref) for b in raw.blocks[1:]] == [
+    assert [(b.kind, b.texts, b.prov.ref) for b in raw.blocks[1:3]] == [
         ("row", ["项目", "", "金额", ""], "表!A3:D3"),
         ("row", ["合计", "", "1", ""], "表!A5:D5"),
     ]
     wb = Workbook()
     ws = wb.active
     ws.title = "表"
-    ws["A3"], ws["C3"], ws["A5"], ws["C5"] = "项目", "金额", "合计", 1
+    ws["A3"], ws["C3"], ws["A5"], ws["C5"], ws["D6"] = "项目", "金额", "合计", 1, "注"
     ws.merge_cells("A3:B3")
     ws.merge_cells("C3:D4")
     wb.save(tmp_path / "m.xlsx")
     assert _block_view(raw) == _block_view(read_raw(tmp_path / "m.xlsx"))
+
+
+def test_full_width_merge_widens_only_to_the_last_filled_column(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"], ws["A3"], ws["B3"], ws["A4"], ws["B4"] = "标题", "项目", "金额", "合计", 1
+    for r in range(1, 40):
+        ws.merge_cells(f"A{r * 2 + 5}:XFD{r * 2 + 5}")  # full-width merged rows
+        ws[f"A{r * 2 + 5}"] = f"第{r}行"
+        ws[f"B{r * 2 + 6}"] = r
+    ws.merge_cells("A1:XFD1")
+    wb.save(tmp_path / "wide.xlsx")
+    raw = read_raw(tmp_path / "wide.xlsx")
+    assert max(len(b.cells) for b in raw.blocks) == 2
 
 
 XLS_FORMATS = [

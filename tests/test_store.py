@@ -640,3 +640,102 @@ def test_rebuilt_document_checks_like_the_parsed_one(store: Store, corpus_docs) 
         assert [(f.rule, f.severity, f.message, f.cells) for f in again.findings] == [
             (f.rule, f.severity, f.message, f.cells) for f in first.findings
         ], path.name
+
+
+# --------------------------------------------------------------------------- concurrent first use
+
+_RACE = (
+    "import sys, time\n"
+    "from juesuan.cli import main\n"
+    "start = float(sys.argv[1])\n"
+    "time.sleep(max(0.0, start - time.time()))\n"
+    "sys.argv = ['juesuan', 'ingest', '--db', sys.argv[2], *sys.argv[3:]]\n"
+    "main()\n"
+)
+
+
+def _race_ingest(url: str, files: list[Path], *, patch_lock: bool = False) -> list[subprocess.CompletedProcess[str]]:
+    """Start one ``juesuan ingest`` per file on the same new database, all at the same moment."""
+    import sys
+    import time
+
+    start = time.time() + 4.0  # every child has imported juesuan by then
+    env = {**os.environ}
+    env.pop("JUESUAN_DEBUG", None)
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _RACE, str(start), url, str(f)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=env)
+        for f in files
+    ]
+    out = []
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=180)
+        out.append(subprocess.CompletedProcess(p.args, p.returncode, stdout, stderr))
+    return out
+
+
+def _race_files(tmp_path: Path) -> list[Path]:
+    need_corpus()
+    files = []
+    for i in range(4):  # four different files (different sha256) of one corpus document
+        f = tmp_path / f"doc{i}.txt"
+        f.write_bytes(CORPUS_TEXTS[0].read_bytes() + f"\n附注 {i}\n".encode())
+        files.append(f)
+    return files
+
+
+def _assert_race_ok(url: str, results: list[subprocess.CompletedProcess[str]]) -> None:
+    for r in results:
+        assert "Traceback" not in r.stderr and "already exists" not in r.stderr, r.stderr[-2000:]
+        assert r.returncode in (0, 1), r.stderr[-2000:]
+    st = open_store(url, migrate=False)
+    try:
+        assert len(st.documents()) == 4
+        from juesuan.store.migrate import current_revision, head_revision
+
+        assert current_revision(st.engine) == head_revision()
+    finally:
+        st.close()
+
+
+def test_four_ingests_on_a_new_sqlite_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'race.db'}"
+    _assert_race_ok(url, _race_ingest(url, _race_files(tmp_path)))
+
+
+def test_four_ingests_on_a_new_postgresql_database(pg_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    files = _race_files(tmp_path)
+    _pg_admin(pg_server, "DROP DATABASE IF EXISTS juesuan_race")
+    _pg_admin(pg_server, "CREATE DATABASE juesuan_race")
+    url = f"{pg_server}/juesuan_race"
+    try:
+        _assert_race_ok(url, _race_ingest(url, files))
+    finally:
+        from sqlalchemy import create_engine
+
+        create_engine(url).dispose()
+        _pg_admin(pg_server, "DROP DATABASE IF EXISTS juesuan_race WITH (FORCE)")
+
+
+def test_failed_check_is_recorded_with_its_reason(db_url: str) -> None:
+    def broken(doc: Document) -> CheckResult:
+        raise ValueError("a rule could not read 第3行")
+
+    st = open_store(db_url, checker=broken, rules_version="r")
+    o = st.ingest_document(hand_document(), "d" * 64)
+    stored = st.load_document(o.document_id).warnings
+    assert any(w.startswith("规则检查失败") and "第3行" in w for w in stored), stored
+    st._checker = fake_check
+    st.recheck()
+    assert not any(w.startswith("规则检查失败") for w in st.load_document(o.document_id).warnings)
+    st.close()
+
+
+def test_ingest_path_refuses_a_fifo_at_once(store: Store, tmp_path: Path) -> None:
+    from juesuan.ingest.errors import InputError
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # hashing it would block forever
+    with pytest.raises(InputError, match="FIFO"):
+        store.ingest_path(fifo)
+    assert store.documents() == []

@@ -195,3 +195,60 @@ def test_a_table_printed_in_yuan_is_converted_and_keeps_its_printed_text(tmp_pat
     assert doc.table("gpb_expenditure").unit == "元"
     # the identities hold at the printed precision (0.01 元): no finding at all
     assert [x for x in check(doc).findings if "gpb_expenditure" in x.tables and x.family != "CP"] == []
+
+
+# --------------------------------------------------------------------------- encodings
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from juesuan.ingest.text import decode, detect_text  # noqa: E402
+
+_WORDS = ["收入", "支出", "决算", "合计", "财政拨款", "社会保障和就业", "项目", "本年", "年初结转", "基本支出",
+          "单位：万元", "208", "10.00", "1,234.56", "Total", "（一）", "说明", "%"]
+_LINES = st.lists(
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6).map("\t".join), min_size=3, max_size=30
+).map(lambda lines: "\n".join(lines) + "\n")
+
+
+@settings(max_examples=40, deadline=None)
+@given(_LINES, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "gb18030"]))
+def test_text_encodings_are_detected(text, encoding):
+    found = detect_text(text.encode(encoding))
+    assert found is not None and found[0] == text
+
+
+def test_big5_text_is_read():
+    text = "收入支出決算總表\n金額單位：萬元\n項目\t本年收入合計\t財政撥款收入\n合計\t10.00\t10.00\n社會保障和就業支出\t10.00\t10.00\n"
+    assert decode(text.encode("big5"), "b.txt") == text
+
+
+def test_one_bad_byte_is_marked_not_refused():
+    good = "收入决算表\n项目\t合计\n社会保障和就业支出\t10.00\n".encode()
+    i = good.index("社".encode())
+    text = decode(good[:i] + b"\xff" + good[i:], "x.txt")
+    assert text == "收入决算表\n项目\t合计\n\ufffd社会保障和就业支出\t10.00\n"
+    gbk = "收入决算表\n项目\t合计\n社会保障和就业支出\t10.00\n".encode("gb18030")
+    assert "社会保障" in decode(gbk + b"\xff", "g.txt")  # GB18030 with a stray byte
+
+
+def test_a_final_character_cut_in_half_is_tolerated():
+    data = "收入决算表\n项目\t合计\n说明".encode()
+    assert decode(data[:-1], "x.txt") == "收入决算表\n项目\t合计\n说\ufffd"
+    utf16 = "收入决算表\n项目\t合计\n".encode("utf-16")
+    assert decode(utf16[:-1], "y.txt").startswith("收入决算表\n项目\t合计")
+
+
+def test_binary_data_is_still_refused():
+    import random
+
+    for seed in range(5):
+        data = random.Random(seed).randbytes(4000)
+        with pytest.raises(InputError):
+            decode(data, "b.bin")
+
+
+def test_utf16_prose_without_bom_is_read():
+    text = "第一部分 部门概况\n本部门主要职责是负责全市人力资源和社会保障工作，贯彻执行国家有关方针政策。\n" * 20
+    for enc in ("utf-16-le", "utf-16-be"):
+        assert decode(text.encode(enc), "p.txt") == text  # few NUL bytes: mostly CJK

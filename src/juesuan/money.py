@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation, localcontext
 from typing import Iterable, Literal
 
 ZERO = Decimal(0)
@@ -20,6 +20,13 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％", "012
 # dashes printed for "zero" or "not applicable"
 _DASHES = {"-", "—", "——", "–", "－", "―", "─", "--", "---", "———"}
 _AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+# The money range: an amount has at most MAX_INTEGER_DIGITS digits before the point and
+# MAX_DECIMALS after it (10**18 万元 is far beyond any budget; 20 decimals beyond any print).
+# So sums of a few million of them, and their quantizing to 4 decimals, stay exact within
+# Decimal's default 28-digit context; printed text outside the range is not an amount.
+MAX_INTEGER_DIGITS = 18
+MAX_DECIMALS = 20
 
 
 def clean_amount_text(text: str) -> str:
@@ -44,10 +51,20 @@ def parse_amount(text: str) -> Decimal | None:
         s = "-" + s[1:-1]
     if not _AMOUNT_RE.match(s):
         raise ValueError(f"not an amount: {text!r}")
+    whole, _, frac = s.lstrip("+-").partition(".")
+    if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS or len(frac) > MAX_DECIMALS:
+        raise ValueError(f"not an amount (outside the money range): {text[:40]!r}")
     try:
         return Decimal(s)
     except InvalidOperation as exc:  # pragma: no cover - regex guards this
         raise ValueError(f"not an amount: {text!r}") from exc
+
+
+def in_money_range(value: Decimal) -> bool:
+    """True for a finite amount within the money range (see :data:`MAX_INTEGER_DIGITS`)."""
+    if not value.is_finite():
+        return False
+    return value == 0 or value.adjusted() < MAX_INTEGER_DIGITS
 
 
 def is_amount(text: str) -> bool:
@@ -184,8 +201,17 @@ def _judge(printed: Decimal, expected: Decimal, tol: Decimal) -> Comparison:
 
 
 def fmt(value: Decimal | None, places: int = 2) -> str:
-    """Format an amount for messages: fixed decimals, no exponent."""
+    """Format an amount for messages: fixed decimals, no exponent. Never fails: NaN and
+    infinities print as such, and a value of any size is quantized with enough precision."""
     if value is None:
         return ""
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    if not value.is_finite():
+        return "NaN" if value.is_nan() else ("-Infinity" if value < 0 else "Infinity")
     q = Decimal(1).scaleb(-places)
-    return format(value.quantize(q), "f")
+    digits = max(value.adjusted(), 0) + places + 2
+    if digits > 400:  # no message prints 400 digits: scientific notation
+        return format(value, ".6e")
+    with localcontext(Context(prec=max(28, digits))):
+        return format(value.quantize(q), "f")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import RawDocument
-from .errors import InputError, unreadable
+from .errors import InputError, LimitExceeded, require_regular_file, unreadable
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 
@@ -107,8 +107,23 @@ def sniff(path: Path) -> str:
 
 
 def read_raw(path: str | Path) -> RawDocument:
-    """Read a file into blocks, whatever its format."""
+    """Read a file into blocks, whatever its format (see :func:`_read_raw`), within the limits:
+    a document of more blocks than the limit is refused before layout and extraction."""
+    from ..limits import current
+
+    raw = _read_raw(path)
+    current().check("blocks", len(raw.blocks), Path(path).name)
+    return raw
+
+
+def _read_raw(path: str | Path) -> RawDocument:
+    """Read a file into blocks, whatever its format. Anything but a regular file (a directory, a
+    FIFO, a device) is refused before it is opened; so is a file past the size limit."""
+    from ..limits import current
+
     p = Path(path)
+    size = require_regular_file(p)
+    current().check("file_bytes", size, p.name)
     kind = sniff(p)
     if kind == "text":
         from .text import read_text
@@ -119,7 +134,8 @@ def read_raw(path: str | Path) -> RawDocument:
             from .pdf import read_pdf
         except ImportError as exc:  # pragma: no cover - depends on installation
             raise InputError(f"{p.name}: PDF 读取组件不可用 ({exc})") from None
-        return read_pdf(p)
+        pages = current().pages
+        return read_pdf(p, max_pages=pages or 10**9)  # 0: no limit
     if kind in ("docx", "xlsx", "xls", "html"):
         try:
             module = __import__(f"juesuan.ingest.{kind}", fromlist=["read"])
@@ -135,4 +151,4 @@ def read_raw(path: str | Path) -> RawDocument:
     raise InputError(f"{p.name}: 无法识别的文件格式 (unrecognised file format)")
 
 
-__all__ = ["InputError", "read_raw", "sniff"]
+__all__ = ["InputError", "LimitExceeded", "read_raw", "sniff"]

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..limits import CellBudget, current
 from ..model import Block, Cell, Provenance, RawDocument
-from .errors import InputError
+from .errors import InputError, LimitExceeded
 from .html import WATERMARKS, office_reason, join_lines, row_blocks, tidy
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -110,19 +111,35 @@ def _int_val(el, default: int = 0) -> int:  # type: ignore[no-untyped-def]
         return default
 
 
-def _rows(tbl) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    """The table on its column grid: merged positions are ""."""
+def _rows(tbl, budget: CellBudget) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """The table on its column grid: merged positions are "".
+
+    Spans (``gridBefore``, ``gridSpan``) are counted against the limits before a row is built,
+    so a damaged ``gridSpan="200000000"`` is refused, never expanded."""
+    limits = budget.limits
     grid = tbl.find(f"{W}tblGrid")
     width = len(grid.findall(f"{W}gridCol")) if grid is not None else 0
+    limits.check("columns", width, budget.source)
     rows: list[list[str]] = []
+    n_rows = spanned = counted = 0
     for tr in _iter_rows(tbl):
-        row: list[str] = []
+        n_rows += 1
+        limits.check("rows", n_rows, budget.source)
+        before = 0
         for child in tr:  # (plain child loops: lxml's find() parses its path on every call)
             if child.tag == _TRPR:
                 for prop in child:
                     if prop.tag == _GRID_BEFORE:
-                        row = [""] * _int_val(prop)
+                        before = _int_val(prop)
                 break
+        spans = [_span(tc) for tc in _iter_cells(tr)]
+        row_width = before + sum(spans)
+        limits.check("columns", row_width, budget.source)
+        spanned += before + sum(spans) - len(spans)
+        limits.check("merged_cells", spanned, budget.source)
+        budget.add(row_width)
+        counted += row_width
+        row: list[str] = [""] * before
         for tc in _iter_cells(tr):
             span = 1
             continuation = False
@@ -142,7 +159,19 @@ def _rows(tbl) -> list[list[str]]:  # type: ignore[no-untyped-def]
             row.extend([""] * (span - 1))
         rows.append(row)
     width = max([width] + [len(r) for r in rows])
+    budget.add(len(rows) * width - counted)  # the padding of short rows, counted before it is built
     return [r + [""] * (width - len(r)) for r in rows]
+
+
+def _span(tc) -> int:  # type: ignore[no-untyped-def]
+    """The grid columns a ``w:tc`` covers (its ``gridSpan``, at least 1)."""
+    for tcpr in tc:
+        if tcpr.tag == _TCPR:
+            for prop in tcpr:
+                if prop.tag == _GRID_SPAN:
+                    return max(1, _int_val(prop, 1))
+            break
+    return 1
 
 
 def _iter_rows(tbl):  # type: ignore[no-untyped-def]
@@ -166,7 +195,8 @@ def _iter_cells(tr):  # type: ignore[no-untyped-def]
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, budget: CellBudget) -> None:
+        self.budget = budget
         self.blocks: list[Block] = []
         self.n_para = 0
         self.n_table = 0
@@ -190,7 +220,7 @@ class _Walker:
             elif tag == _TBL:
                 self.n_table += 1
                 t = self.n_table
-                for i, row in enumerate(_rows(child), start=1):
+                for i, row in enumerate(_rows(child, self.budget), start=1):
                     head = f"表{t} 第{i}行"
                     self.blocks.extend(row_blocks(row, head, lambda j, head=head: f"{head} 第{j + 1}列"))
             elif tag == _SDT:
@@ -207,20 +237,29 @@ def read(path: str | Path) -> RawDocument:
         import docx  # python-docx
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise InputError(f"{p.name}: DOCX 读取组件不可用 ({exc})") from None
+    from .package import check_package
+
+    limits = current()
+    check_package(p, p.name, limits=limits)  # zip bombs: every part decompressed as a counted stream
     try:
         document = docx.Document(str(p))
+    except LimitExceeded:
+        raise
     except Exception as exc:  # BadZipFile/PackageNotFoundError, KeyError, XMLSyntaxError, content type
         raise InputError(f"{p.name}: 不是有效的 DOCX 文件：{office_reason(exc)}") from None
     # Walk a plain lxml tree: python-docx's custom element classes make every node access
     # several times slower, which shows on tables with tens of thousands of cells.
-    try:
-        from lxml import etree
+    from lxml import etree
 
-        root = etree.fromstring(document.part.blob, etree.XMLParser(huge_tree=True, resolve_entities=False))
-        body = root.find(f"{W}body")
-    except Exception:  # pragma: no cover - the blob was just parsed by python-docx
-        body = document.element.body
-    walker = _Walker()
+    blob = document.part.blob
+    del document  # one parsed tree at a time
+    try:
+        root = etree.fromstring(blob, etree.XMLParser(huge_tree=True, resolve_entities=False))
+    except etree.XMLSyntaxError:  # pragma: no cover - the blob was just parsed by python-docx
+        raise InputError(f"{p.name}: 不是有效的 DOCX 文件：内部 XML 已损坏 (broken XML inside the package)") from None
+    del blob
+    body = root.find(f"{W}body")
+    walker = _Walker(CellBudget(limits, p.name))
     if body is not None:
         walker.body(body)
     if not walker.blocks:

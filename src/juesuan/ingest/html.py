@@ -19,13 +19,14 @@ third-party package, so importing it is cheap).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ..limits import CellBudget, Limits, current
 from ..model import Block, Cell, Provenance, RawDocument
-from .errors import InputError
-from .text import WATERMARKS  # watermark lines carry no content
+from .errors import InputError, read_bounded
+from .text import WATERMARKS, detect_text  # watermark lines carry no content
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -104,8 +105,7 @@ def office_reason(exc: BaseException) -> str:
         return "是另一种 Office 文件 (" + text[text.index("content type is") :] + ")"
     if "no valid workbook part" in text:
         return "不是 Excel 工作簿 (no workbook part in the package)"
-    text = re.sub(r"'?/[^\s']+'?", "", text).strip()
-    return f"{name}: {text[:120]}" if text else name
+    return "文件已损坏，无法解析 (damaged package: it could not be parsed)"  # no exception names
 
 
 # --------------------------------------------------------------------------- charset
@@ -116,24 +116,30 @@ _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": 
 
 
 def decode_html(data: bytes, source: str) -> str:
+    """The page's text: by BOM, else the declared charset when it decodes the bytes, else as
+    text files are detected (UTF-16/32 by NUL patterns, UTF-8, GB18030, Big5; a few bad bytes
+    marked U+FFFD)."""
     if not data.strip():
         raise InputError(f"{source}: 文件为空 (empty file)")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        found = detect_text(data)  # by its BOM; an odd-length UTF-16 file is tolerated
+        if found is not None:
+            return found[0]
     m = _META_CHARSET.search(data[:8192])
     declared = m.group(1).decode("ascii", "ignore").lower() if m else None
-    candidates = []
     if declared:
-        candidates.append(_ALIASES.get(declared, declared))
-    candidates += ["utf-8", "gb18030"]
-    for enc in candidates:
+        enc = _ALIASES.get(declared, declared)
         try:
-            return data.decode(enc)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    raise InputError(f"{source}: 无法识别的文字编码 (neither the declared charset, UTF-8 nor GB18030)")
+            import codecs
+
+            if codecs.lookup(enc)._is_text_encoding:  # not rot13, hex, zlib …
+                return data.decode(enc)
+        except (LookupError, UnicodeError, ValueError, TypeError):
+            pass
+    found = detect_text(data)
+    if found is None:
+        raise InputError(f"{source}: 无法识别的文字编码 (neither the declared charset, UTF-8 nor GB18030)")
+    return found[0]
 
 
 # --------------------------------------------------------------------------- parser
@@ -169,8 +175,10 @@ class _Node:
 
 
 class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, max_depth: int = 0, source: str = "", max_elements: int = 0) -> None:
         super().__init__(convert_charrefs=True)
+        self.max_depth, self.source = max_depth, source
+        self.max_elements, self.elements = max_elements, 0
         self.root = _Node("#root")
         self.stack: list[_Node] = [self.root]
         self.ignoring: str | None = None
@@ -206,10 +214,19 @@ class _TreeBuilder(HTMLParser):
                     open_.nested = True
         elif tag in ("p", "li") or tag in _BLOCK and tag not in ("tr", "caption", *_CELL):
             self._close_to({"p"}, _CELL_SCOPE | {"div", "li", "caption"})  # <p> does not nest
+        self.elements += 1
+        if self.max_elements and self.elements > self.max_elements:
+            from .errors import LimitExceeded
+
+            raise LimitExceeded("elements", self.max_elements, None, self.source)
         node = _Node(tag, attrs)
         self.stack[-1].children.append(node)
         if tag not in _VOID:
             self.stack.append(node)
+            if self.max_depth and len(self.stack) > self.max_depth:
+                from .errors import LimitExceeded
+
+                raise LimitExceeded("html_depth", self.max_depth, None, self.source)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -249,25 +266,42 @@ def _int_attr(attrs: list[tuple[str, str | None]], name: str) -> int:
 
 
 def _inline_text(node: _Node, out: list[str], pre: bool = False) -> None:
-    """The text of a cell or caption: block elements and <br> give line breaks."""
-    for child in node.children:
-        if isinstance(child, str):
+    """The text of a cell or caption: block elements and <br> give line breaks. (A walk with
+    an explicit stack: nesting depth is bounded by the limits, not by Python's recursion.)"""
+    stack: list[tuple[Iterator[_Node | str], bool, bool]] = [(iter(node.children), pre, False)]
+    while stack:
+        children, pre, block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if block:
+                out.append("\n")
+        elif isinstance(child, str):
             out.append(child if pre else _HTML_WS.sub(" ", child))
         elif child.tag == "br":
             out.append("\n")
         elif child.tag in _BLOCK:
             out.append("\n")
-            _inline_text(child, out, pre or child.tag == "pre")
-            out.append("\n")
+            stack.append((iter(child.children), pre or child.tag == "pre", True))
         else:
-            _inline_text(child, out, pre)
+            stack.append((iter(child.children), pre, False))
 
 
-def _grid(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
-    """Rows of (text, colspan, rowspan) laid out on the column grid: merged positions are ""."""
+def _grid(rows: list[list[tuple[str, int, int]]], budget: CellBudget | None = None) -> list[list[str]]:
+    """Rows of (text, colspan, rowspan) laid out on the column grid: merged positions are "".
+    Each row's width is counted against ``budget`` before the row is built."""
+    budget = budget if budget is not None else CellBudget()
+    limits = budget.limits
     out: list[list[str]] = []
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    spanned = 0
     for cells in rows:
+        covered = sum(1 for v in pending.values() if v > 0)
+        width = sum(colspan for _, colspan, _ in cells) + covered
+        limits.check("columns", width, budget.source)
+        spanned += width - len(cells) + sum(rowspan - 1 for _, _, rowspan in cells)
+        limits.check("merged_cells", spanned, budget.source)
+        budget.add(width)
         row: list[str] = []
         col = 0
         for text, colspan, rowspan in cells:
@@ -280,17 +314,21 @@ def _grid(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
                 if rowspan > 1:
                     pending[col] = rowspan - 1
                 col += 1
-        while any(v > 0 for c, v in pending.items() if c >= col):  # covered past the last cell
+        tail = max((c for c, v in pending.items() if v > 0 and c >= col), default=-1)
+        while col <= tail:  # covered past the last cell
             if pending.get(col, 0) > 0:
                 pending[col] -= 1
             row.append("")
             col += 1
         out.append(row)
+    widest = max((len(r) for r in out), default=0)
+    budget.add(widest * len(out) - sum(len(r) for r in out))  # the padding, before it is built
     return pad_rows(out)
 
 
 class _Emitter:
-    def __init__(self) -> None:
+    def __init__(self, budget: CellBudget | None = None) -> None:
+        self.budget = budget if budget is not None else CellBudget()
         self.blocks: list[Block] = []
         self.line: list[str] = []
         self.n_tables = 0
@@ -308,8 +346,17 @@ class _Emitter:
             self.blocks.append(Block("text", [Cell(s, prov)], prov))
 
     def walk(self, node: _Node, pre: bool = False) -> None:
-        for child in node.children:
-            if isinstance(child, str):
+        """The blocks of ``node``'s content, in document order (an explicit stack, no recursion:
+        a page nested thousands deep is walked like any other)."""
+        stack: list[tuple[Iterator[_Node | str], bool, bool]] = [(iter(node.children), pre, False)]
+        while stack:
+            children, pre, block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if block:
+                    self.flush()
+            elif isinstance(child, str):
                 self.line.append(child if pre else _HTML_WS.sub(" ", child))
             elif child.tag == "br":
                 self.line.append("\n")
@@ -318,17 +365,21 @@ class _Emitter:
                 self.table(child)
             elif child.tag in _BLOCK:  # a layout table's cells are blocks like any other
                 self.flush()
-                self.walk(child, pre or child.tag == "pre")
-                self.flush()
+                stack.append((iter(child.children), pre or child.tag == "pre", True))
             else:
-                self.walk(child, pre)
+                stack.append((iter(child.children), pre, False))
 
     def table(self, node: _Node) -> None:
         rows: list[list[tuple[str, int, int]]] = []
         captions: list[str] = []
 
-        def collect(el: _Node) -> None:
-            for child in el.children:
+        def collect(el: _Node) -> None:  # rows and captions in document order, an explicit stack
+            stack: list[Iterator[_Node | str]] = [iter(el.children)]
+            while stack:
+                child = next(stack[-1], None)
+                if child is None:
+                    stack.pop()
+                    continue
                 if isinstance(child, str):
                     continue
                 if child.tag == "tr":
@@ -346,7 +397,7 @@ class _Emitter:
                     _inline_text(child, parts)
                     captions.append("".join(parts))
                 else:  # thead/tbody/tfoot, or markup wrapped around rows
-                    collect(child)
+                    stack.append(iter(child.children))
 
         collect(node)
         for caption in captions:
@@ -354,16 +405,17 @@ class _Emitter:
             self.flush()
         self.n_tables += 1
         t = self.n_tables
-        for i, row in enumerate(_grid(rows), start=1):
+        for i, row in enumerate(_grid(rows, self.budget), start=1):
             head = f"表{t} 第{i}行"
             self.blocks.extend(row_blocks(row, head, lambda j, head=head: f"{head} 第{j + 1}列"))
 
 
-def blocks_from_html(html: str) -> list[Block]:
-    builder = _TreeBuilder()
+def blocks_from_html(html: str, limits: Limits | None = None, source: str = "") -> list[Block]:
+    limits = limits or current()
+    builder = _TreeBuilder(limits.html_depth, source, limits.elements)
     builder.feed(html)
     builder.close()
-    emitter = _Emitter()
+    emitter = _Emitter(CellBudget(limits, source))
     emitter.walk(builder.root)
     emitter.flush()
     return emitter.blocks
@@ -371,14 +423,11 @@ def blocks_from_html(html: str) -> list[Block]:
 
 def read(path: str | Path) -> RawDocument:
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p.name}: 无法读取 ({exc.strerror})") from None
+    data = read_bounded(p, "html_bytes")
     html = decode_html(data, p.name)
     if "\x00" in html[:8192]:
         raise InputError(f"{p.name}: 不是 HTML 文件 (binary data)")
-    blocks = blocks_from_html(html)
+    blocks = blocks_from_html(html, current(), p.name)
     if not blocks:
         raise InputError(f"{p.name}: 文件没有可读内容 (no readable content)")
     return RawDocument(source=str(p), format="html", blocks=blocks)

@@ -15,11 +15,11 @@ Provenance: ``ref="Sheet1!C7"`` on cells, ``ref="Sheet1!A7:I7"`` on a row.
 from __future__ import annotations
 
 import io
-import re
 import struct
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..limits import CellBudget, Limits, current
 from ..model import Block, RawDocument
 from .errors import InputError
 from .xlsx import MergedRange, SheetCell, hidden_sheet_warning, is_empty_workbook, sheet_blocks
@@ -39,8 +39,7 @@ def _reason(exc: BaseException) -> str:
         return "不是有效的 XLS 文件：文件已损坏或被截断 (damaged or truncated file)"
     if "BOF record" in text or "Unsupported format" in text:
         return "不是有效的 XLS 文件：不是 Excel 工作簿 (no BIFF workbook stream)"
-    text = re.sub(r"'?/[^\s']+'?", "", text).strip()
-    return f"不是有效的 XLS 文件：文件已损坏 (damaged workbook: {name}{': ' + text[:120] if text else ''})"
+    return "不是有效的 XLS 文件：文件已损坏 (damaged workbook)"  # no exception names or paths
 
 
 def _open(p: Path, warnings: list[str]):  # type: ignore[no-untyped-def]
@@ -50,13 +49,14 @@ def _open(p: Path, warnings: list[str]):  # type: ignore[no-untyped-def]
 
     log = io.StringIO()  # xlrd prints its diagnostics to stdout by default
     try:
-        return xlrd.open_workbook(str(p), formatting_info=True, on_demand=True, logfile=log)
+        return xlrd.open_workbook(str(p), formatting_info=True, on_demand=True, logfile=log, ragged_rows=True)
     except Exception as exc:  # XLRDError, CompDocError, struct.error, IndexError, … on bad input
         if "Workbook corruption" not in str(exc):
             raise InputError(f"{p.name}: {_reason(exc)}") from None
     try:
         book = xlrd.open_workbook(
-            str(p), formatting_info=True, on_demand=True, logfile=log, ignore_workbook_corruption=True
+            str(p), formatting_info=True, on_demand=True, logfile=log, ignore_workbook_corruption=True,
+            ragged_rows=True,
         )
     except Exception as exc:
         raise InputError(f"{p.name}: {_reason(exc)}") from None
@@ -109,13 +109,19 @@ def _cells(book, sheet) -> Iterator[SheetCell]:  # type: ignore[no-untyped-def]
             yield r + 1, c + 1, value, formats[xf]
 
 
-def _merged(sheet) -> list[MergedRange]:  # type: ignore[no-untyped-def]
-    """xlrd's (rlo, rhi, clo, chi), 0-based and half-open → 1-based inclusive ranges."""
+def _merged(sheet, limits: Limits, source: str) -> list[MergedRange]:  # type: ignore[no-untyped-def]
+    """xlrd's (rlo, rhi, clo, chi), 0-based and half-open → 1-based inclusive ranges; the cells
+    they cover are counted (from the corners) against the merged-cells limit."""
+    covered = sum(max(0, rhi - rlo) * max(0, chi - clo) for rlo, rhi, clo, chi in sheet.merged_cells)
+    limits.check("merged_cells", covered, source)
     return [(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sheet.merged_cells]
 
 
 def _sheets(p: Path, book, warnings: list[str]) -> list[Block]:  # type: ignore[no-untyped-def]
     blocks: list[Block] = []
+    limits = current()
+    budget = CellBudget(limits, p.name)
+    limits.check("sheets", book.nsheets, p.name)
     for i in range(book.nsheets):
         try:
             sheet = book.sheet_by_index(i)
@@ -124,7 +130,10 @@ def _sheets(p: Path, book, warnings: list[str]) -> list[Block]:  # type: ignore[
         if sheet.visibility != 0:
             warnings.append(hidden_sheet_warning(sheet.name))
         else:
-            blocks.extend(sheet_blocks(sheet.name, _cells(book, sheet), _merged(sheet)))
+            where = f"{p.name} {sheet.name}"
+            limits.check("rows", sheet.nrows, where)
+            limits.check("columns", sheet.ncols, where)
+            blocks.extend(sheet_blocks(sheet.name, _cells(book, sheet), _merged(sheet, limits, where), budget))
         book.unload_sheet(i)
     return blocks
 

@@ -33,12 +33,13 @@ import datetime as _dt
 import re
 import warnings as _warnings
 import zipfile
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from ..limits import CellBudget, current
 from ..model import Block, Cell, Provenance, RawDocument
-from .errors import InputError
+from .errors import InputError, LimitExceeded
 from .html import WATERMARKS, office_reason, is_meta_text, tidy
 
 _NOTE = re.compile(r"^(注[:：]|注\s|说明[:：]|备注|如本表|本表(金额|反映|无数据|为空))")
@@ -78,11 +79,19 @@ _LITERAL = re.compile(r'"[^"]*"|\\.')
 _FMT_NOISE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
 
 
+# Numbers this large print in General as Excel does, in scientific notation (and then are no
+# amount): a fixed-point rendering of 1e300 would be 301 digits.
+_HUGE = 1e21
+_MAX_DECIMALS = 30  # Excel shows at most 30 decimals
+
+
 def _general(value: float | int) -> str:
     if isinstance(value, int):
-        return str(value)
+        return str(value) if abs(value) < 10**21 else f"{value:.15g}".upper()
     if value != value or value in (float("inf"), float("-inf")):
         return str(value)
+    if abs(value) >= _HUGE:
+        return f"{value:.15g}".upper()  # 1E+300
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     d = Decimal(f"{value:.15g}")
@@ -116,8 +125,8 @@ def format_number(value: float | int, number_format: str | None) -> str:
             return literal.strip()
         if not re.search(r"[?]", body):
             return _general(value)
-    if re.search(r"[eE][+-]", body) or "/" in body:
-        return _general(value)  # scientific, fractions
+    if re.search(r"[eE][+-]", body) or "/" in body or abs(value) >= _HUGE:
+        return _general(value)  # scientific, fractions, numbers too large for fixed point
     try:
         d = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
     except (InvalidOperation, ValueError):
@@ -128,11 +137,17 @@ def format_number(value: float | int, number_format: str | None) -> str:
     pattern = digits.group(0) if digits else "0"
     int_part, _, frac_part = pattern.partition(".")
     decimals = len(re.match(r"[0#?]*", frac_part).group(0)) if frac_part else 0  # type: ignore[union-attr]
-    scale = len(int_part) - len(int_part.rstrip(","))  # trailing commas: thousands scaling
-    if scale:
-        d /= Decimal(1000) ** scale
+    decimals = min(decimals, _MAX_DECIMALS)
+    scale = min(len(int_part) - len(int_part.rstrip(",")), 8)  # trailing commas: thousands scaling
     grouping = "," in int_part.rstrip(",")
-    mag = abs(d).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # enough precision for every digit printed (|value| < 1e21, at most 30 decimals)
+    with localcontext(Context(prec=80)):
+        if scale:
+            d /= Decimal(1000) ** scale
+        try:
+            mag = abs(d).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            return _general(value)
     text = format(mag, ",f" if grouping else "f")
     min_digits = int_part.count("0")  # "00" prints 1 as 01 (款/项 code columns)
     if min_digits > 1 and not grouping:
@@ -228,12 +243,18 @@ MergedRange = tuple[int, int, int, int]
 """(min_row, min_col, max_row, max_col) of a merged range, 1-based and inclusive."""
 
 
-def sheet_blocks(name: str, cells: Iterable[SheetCell], merged: Iterable[MergedRange]) -> list[Block]:
+def sheet_blocks(
+    name: str, cells: Iterable[SheetCell], merged: Iterable[MergedRange], budget: CellBudget | None = None
+) -> list[Block]:
     """The blocks of one worksheet: its name as a text block, then its rows (module docstring).
 
     Shared by the ``.xlsx`` reader (openpyxl) and the ``.xls`` reader (xlrd): each gives its
     cells as plain values with their number formats, in any order, and its merged ranges.
+    A merged range widens its table at most to the sheet's last column with content (a merge
+    across all 16,384 columns adds nothing but empty cells); the cells of each run of rows are
+    counted against ``budget`` before they are built.
     """
+    budget = budget if budget is not None else CellBudget()
     sref = _sheet_ref(name)
     by_row: dict[int, dict[int, str]] = {}
     numeric: dict[int, set[int]] = {}
@@ -252,10 +273,12 @@ def sheet_blocks(name: str, cells: Iterable[SheetCell], merged: Iterable[MergedR
     if not by_row:
         return blocks
     first_col = min(c for cols in by_row.values() for c in cols)
+    last_col = max(c for cols in by_row.values() for c in cols)
+    budget.limits.check("columns", last_col - first_col + 1, f"{budget.source} {name}".strip())
     merged_end: dict[int, int] = {}  # row -> last column of a merged range starting in it
     for min_row, min_col, _max_row, max_col in merged:
         if min_row in by_row and min_col in by_row[min_row]:
-            merged_end[min_row] = max(merged_end.get(min_row, 0), max_col)
+            merged_end[min_row] = max(merged_end.get(min_row, 0), min(max_col, last_col))
     rows = [_Row(r, by_row[r], numeric.get(r, set())) for r in sorted(by_row)]
     _classify(rows, first_col)
 
@@ -275,6 +298,7 @@ def sheet_blocks(name: str, cells: Iterable[SheetCell], merged: Iterable[MergedR
             j += 1
         run = rows[i:j]
         last = max(max(max(r.cells), merged_end.get(r.r, 0)) for r in run)
+        budget.add(len(run) * (last - first_col + 1))
         for r in run:
             prov = Provenance(ref=f"{sref}!{_col_letter(first_col)}{r.r}:{_col_letter(last)}{r.r}")
             empty = Cell("", prov)  # shared by the row's empty cells (no fact comes from them)
@@ -309,9 +333,9 @@ def _openpyxl_cells(ws) -> Iterator[SheetCell]:  # type: ignore[no-untyped-def]
             yield r, c, value, cell.number_format
 
 
-def _sheet_blocks(ws) -> list[Block]:  # type: ignore[no-untyped-def]
+def _sheet_blocks(ws, budget: CellBudget) -> list[Block]:  # type: ignore[no-untyped-def]
     merged = ((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
-    return sheet_blocks(ws.title, _openpyxl_cells(ws), merged)
+    return sheet_blocks(ws.title, _openpyxl_cells(ws), merged, budget)
 
 
 _UNCACHED = re.compile(rb"<(?:\w+:)?f[ >/](?:(?!</(?:\w+:)?c>).)*</(?:\w+:)?c>", re.S)
@@ -342,23 +366,32 @@ def read(path: str | Path) -> RawDocument:
         import openpyxl
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise InputError(f"{p.name}: XLSX 读取组件不可用 ({exc})") from None
+    from .package import check_package
+
+    limits = current()
+    # zip bombs, huge sheets and merges; merges past the filled area come back clipped
+    clipped = check_package(p, p.name, workbook=True, limits=limits)
     try:
         with _warnings.catch_warnings():  # "extension not supported" etc.: not the reader's concern
             _warnings.simplefilter("ignore")
             # a file object: openpyxl refuses a path whose suffix is not .xlsx/.xlsm (a workbook
             # saved as .xls by a web server)
-            with p.open("rb") as fh:
+            with (clipped or p.open("rb")) as fh:
                 wb = openpyxl.load_workbook(fh, data_only=True, read_only=False)
+    except LimitExceeded:
+        raise
     except Exception as exc:  # BadZipFile, KeyError, InvalidFileException, XML syntax, broken styles
         raise InputError(f"{p.name}: 不是有效的 XLSX 文件：{office_reason(exc)}") from None
     warnings: list[str] = []
     blocks: list[Block] = []
+    budget = CellBudget(limits, p.name)
     try:
+        limits.check("sheets", len(wb.worksheets), p.name)
         for ws in wb.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible":
                 warnings.append(hidden_sheet_warning(ws.title))
                 continue
-            blocks.extend(_sheet_blocks(ws))
+            blocks.extend(_sheet_blocks(ws, budget))
     finally:
         wb.close()
     if is_empty_workbook(blocks):

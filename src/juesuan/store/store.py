@@ -131,10 +131,11 @@ class Store:
     ) -> IngestOutcome:
         """Read, check and store one file. Raises :class:`~juesuan.ingest.errors.InputError`
         for unusable input; a file already stored (same sha256) is not read again."""
-        from ..ingest.errors import InputError, unreadable
+        from ..ingest.errors import InputError, require_regular_file, unreadable
         from ..pipeline import read_document
 
         p = Path(path)
+        require_regular_file(p)  # a FIFO or device would block or never end the hash below
         try:
             sha = file_sha256(p)
         except OSError as exc:
@@ -187,7 +188,11 @@ class Store:
         try:
             return checker(doc)
         except Exception as exc:  # a rule bug must not lose the facts; recheck() retries
-            warnings.append(f"检查失败 ({type(exc).__name__}: {exc})")
+            reason = str(exc).splitlines()[0][:200] if str(exc) else ""
+            warnings.append(
+                f"{CHECK_FAILED}，事实已保存，可重新检查 (rule check failed: {type(exc).__name__}"
+                f"{': ' + reason if reason else ''})"
+            )
             return None
 
     def ingest_document(
@@ -216,7 +221,7 @@ class Store:
             version = "unversioned"
         try:
             with self.engine.begin() as conn:
-                doc_id = self._insert_document(conn, doc, sha256, name)
+                doc_id = self._insert_document(conn, doc, sha256, name, warnings)
                 if result is not None:
                     self._insert_check(conn, doc_id, version or "", result.findings)
         except IntegrityError:
@@ -289,7 +294,11 @@ class Store:
             conn.execute(insert(S.departments).values(values))
         return conn.execute(q).scalar_one()
 
-    def _insert_document(self, conn: Connection, doc: Document, sha: str, name: str | None) -> int:
+    def _insert_document(
+        self, conn: Connection, doc: Document, sha: str, name: str | None, extra_warnings: list[str] | None = None
+    ) -> int:
+        """Insert one document row (and its content); ``extra_warnings`` (a failed rule check
+        with its reason) are stored with the document's own warnings."""
         dept_id = self._department_id(conn, doc.department)
         res = conn.execute(
             insert(S.documents).values(
@@ -306,7 +315,7 @@ class Store:
                 fact_count=len(doc.facts),
                 toc=list(doc.toc),
                 unreadable=list(doc.unreadable),
-                warnings=list(doc.warnings),
+                warnings=list(doc.warnings) + list(extra_warnings or []),
             )
         )
         doc_id = int(res.inserted_primary_key[0])
@@ -485,6 +494,12 @@ class Store:
                         )
                     )
                 self._insert_check(conn, doc_id, version, result.findings)
+                stored = conn.execute(
+                    select(S.documents.c.warnings).where(S.documents.c.id == doc_id)
+                ).scalar_one_or_none()
+                kept = [w for w in (stored or []) if not str(w).startswith(CHECK_FAILED)]
+                if stored and kept != list(stored):  # the failed check is made good
+                    conn.execute(S.documents.update().where(S.documents.c.id == doc_id).values(warnings=kept))
             out.append((doc_id, version, len(result.findings)))
         return out
 
@@ -1026,6 +1041,9 @@ class Store:
             per_year[r.year] = r.id
         figs = self.figures(list(per_year.values()))
         return sorted(figs.values(), key=lambda x: (x.year is None, x.year or 0))
+
+
+CHECK_FAILED = "规则检查失败"  # how a stored document's warning about a failed rule check begins
 
 
 def open_store(

@@ -177,3 +177,37 @@ def test_upload_findings_cell_compare_download(server: str, browser, tmp_path: P
     assert not errors, errors
     assert not outside, outside
     context.close()
+
+
+def test_api_docs_render_offline(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    """/docs (Swagger UI) and /redoc render from the vendored files: no request leaves the server,
+    no script error, no Content-Security-Policy violation."""
+    expect = sync_api.expect
+    context = browser.new_context(locale="zh-CN")
+    outside: list[str] = []
+
+    def guard(route):  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(server) or route.request.url.startswith("blob:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+
+    page.goto(server + "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("juesuan", timeout=20_000)
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    expect(page.locator(".opblock-summary-path[data-path='/api/documents/{document_id}/facts']")).to_have_count(1)
+
+    page.goto(server + "/redoc")
+    expect(page.locator("h1")).to_contain_text("juesuan", timeout=20_000)
+    expect(page.locator("text=文档列表").first).to_be_attached()
+
+    assert not errors, errors
+    assert not outside, outside
+    context.close()

@@ -142,3 +142,46 @@ def test_export_of_one_document(filled: Store, tmp_path: Path) -> None:
     out = tmp_path / "one.csv"
     n = export(filled, "facts", "csv", out, document_id=first.id)
     assert n == len(filled.facts(first.id))
+
+
+def test_csv_neutralises_formulas_in_text_but_not_numbers(filled: Store, tmp_path: Path) -> None:
+    out = tmp_path / "f.csv"
+    export(filled, "facts", "csv", out)
+    rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    hostile = [r for r in rows if r["label"].endswith("=1+1")]
+    assert hostile and hostile[0]["label"] == "'=1+1" and hostile[0]["raw"] == "'=HYPERLINK(\"http://x\")"
+    assert any(r["value"] == "-3.5" for r in rows)  # a negative number is data, not a formula
+    assert not any(r[k].startswith(("=", "+", "@")) for r in rows for k in r)
+
+
+def test_xlsx_export_has_chinese_headers_formats_widths_and_quote_prefix(filled: Store, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "f.xlsx"
+    export(filled, "facts", "xlsx", out)
+    ws = load_workbook(out)["数据"]
+    header = [c.value for c in ws[1]]
+    assert header == [f.title for f in FACT_FIELDS] and ws.freeze_panes == "A2"
+    names = [f.name for f in FACT_FIELDS]
+    assert ws.column_dimensions["F"].width >= 10  # set, not the default
+    vcol = names.index("value") + 1
+    numbers = [ws.cell(row=r, column=vcol) for r in range(2, ws.max_row + 1)]
+    assert all(c.number_format.startswith("#,##0.") for c in numbers if isinstance(c.value, float))
+    lcol = names.index("label") + 1
+    labels = [ws.cell(row=r, column=lcol) for r in range(2, ws.max_row + 1)]
+    assert any(c.value == "=1+1" and c.quotePrefix and c.data_type == "s" for c in labels)
+    assert not any(c.quotePrefix for c in labels if c.value and not c.value.startswith("="))
+
+
+def test_datapackage_keeps_text_exactly(filled: Store, tmp_path: Path) -> None:
+    out = tmp_path / "dp"
+    export(filled, "facts", "datapackage", out)
+    rows = list(csv.DictReader(io.StringIO((out / "facts.csv").read_text(encoding="utf-8"))))
+    assert any(r["label"] == "=1+1" for r in rows)
+
+
+def test_web_download_writer_has_a_bom_and_neutralises(filled: Store) -> None:
+    from juesuan.export import csv_bytes
+
+    data = csv_bytes(filled.iter_fact_rows(), FACT_FIELDS)
+    assert data.startswith(b"\xef\xbb\xbf") and b"'=1+1" in data

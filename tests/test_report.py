@@ -158,7 +158,8 @@ def test_json_contract_field_names_and_values() -> None:
     assert {"department", "year", "source"} <= set(d["document"])
     assert d["document"]["department"] == "测试市人力资源和社会保障局"
     assert d["document"]["year"] == 2024
-    assert d["document"]["source"] == "samples/demo-2024.txt"
+    assert d["document"]["source"] == "demo-2024.txt"  # the file name only, never its folders
+    assert d["schema_version"] == "2"
 
     assert {"errors", "warnings", "info", "tables_found"} <= set(d["summary"])
     assert (d["summary"]["errors"], d["summary"]["warnings"], d["summary"]["info"]) == (2, 1, 1)
@@ -195,6 +196,7 @@ def test_json_contract_field_names_and_values() -> None:
         "row": "income.total",
         "column": "amount",
         "value": "100.00",
+        "raw": "100.00",
         "page": 3,
         "line": 46,
         "ref": None,
@@ -273,7 +275,7 @@ def test_markdown_structure() -> None:
     assert isinstance(out, str)
     first = out.splitlines()[0]
     assert first.startswith("# ") and "测试市人力资源和社会保障局" in first and "2024" in first
-    assert "- 来源文件：samples/demo-2024.txt" in out
+    assert "- 来源文件：demo-2024.txt" in out
     assert "| 错误 | 2 |" in out and "| 警告 | 1 |" in out and "| 提示 | 1 |" in out
     assert out.index("## 错误（2）") < out.index("## 警告（1）") < out.index("## 提示（1）")
     assert "### 1. `summary.income_total` 本年收入合计不等于各项收入之和" in out
@@ -362,7 +364,7 @@ def test_html_is_self_contained_chinese_and_has_the_parts() -> None:
     assert "addEventListener" in out  # inline JS
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", out)
     assert "<link" not in out and "@import" not in out
-    for text in ("单位", "年度", "来源文件", "samples/demo-2024.txt", "测试市人力资源和社会保障局"):
+    for text in ("单位", "年度", "来源文件", "demo-2024.txt", "测试市人力资源和社会保障局"):
         assert text in out
     for header in ("金额", "预算数", "决算数", "代码", "项目"):
         assert f">{header}</th>" in out
@@ -475,9 +477,10 @@ def test_xlsx_round_trips() -> None:
     data = render(result, "xlsx")
     assert isinstance(data, bytes)
     wb = load_workbook(BytesIO(data))
-    assert wb.sheetnames[:3] == ["findings", "income_expense_summary", "three_public"]
+    assert wb.sheetnames[:3] == ["检查发现", "收入支出决算总表", "财政拨款“三公”经费支出决算表"]
+    assert wb.sheetnames[-1] == "文档信息"
 
-    ws = wb["findings"]
+    ws = wb["检查发现"]
     header = [c.value for c in ws[1]][:10]
     assert header == [
         "规则",
@@ -503,7 +506,7 @@ def test_xlsx_round_trips() -> None:
     assert ws.cell(row=2, column=5).hyperlink is not None
     assert ws.cell(row=3, column=5).value == "政府性基金预算财政拨款收入支出决算表"
 
-    ts = wb["three_public"]
+    ts = wb["财政拨款“三公”经费支出决算表"]
     assert [c.value for c in ts[1]] == ["代码", "项目", "预算数", "决算数"]
     assert ts.freeze_panes == "C2"
     assert ts.column_dimensions["B"].width >= 10
@@ -520,7 +523,7 @@ def test_xlsx_round_trips() -> None:
     assert total_final.comment is not None and "three_public.total" in total_final.comment.text
     assert ts.cell(row=3, column=3).fill.fill_type is None  # overseas budget: not flagged
 
-    es = wb["income_expense_summary"]
+    es = wb["收入支出决算总表"]
     total = next(r for r in es.iter_rows(min_row=2) if r[0].value == "income.total")
     assert total[2].value == 100.0 and total[2].fill.fgColor.rgb.endswith("FEE4E2")
 
@@ -531,14 +534,16 @@ def test_xlsx_keeps_hostile_text_as_text() -> None:
     data = render(result, "xlsx")
     assert isinstance(data, bytes)
     wb = load_workbook(BytesIO(data))
-    ws = wb["findings"]
+    ws = wb["检查发现"]
     msg = ws.cell(row=2, column=4)
-    assert msg.value == "=1+1" and msg.data_type == "s"
-    doc = wb["document"]
+    assert msg.value == "=1+1" and msg.data_type == "s" and msg.quotePrefix
+    doc = wb["文档信息"]
     assert (
         doc.cell(row=2, column=2).value.startswith("=HYPERLINK")
         and doc.cell(row=2, column=2).data_type == "s"
+        and doc.cell(row=2, column=2).quotePrefix
     )
+    assert not ws.cell(row=2, column=1).quotePrefix  # ordinary text: no prefix
 
 
 def test_sheet_title_is_valid_and_unique() -> None:

@@ -98,7 +98,8 @@ def test_serve_refuses_open_bind_without_token(tmp_path: Path, monkeypatch: pyte
 
     r = runner.invoke(app, ["serve", "--db", db, "--port", "8123", "--uploads", str(tmp_path / "up")])
     assert r.exit_code == 0, r.output
-    assert calls[-1][1] == {"host": "127.0.0.1", "port": 8123, "log_level": "info"}
+    # proxy headers are read by the app (only from --forwarded-allow-ips), never by uvicorn
+    assert calls[-1][1] == {"host": "127.0.0.1", "port": 8123, "log_level": "info", "proxy_headers": False}
     assert calls[-1][0].state.require_token is False
 
     monkeypatch.setenv("JUESUAN_TOKEN", "tok")

@@ -9,19 +9,36 @@ Plain command functions; the main app registers them with :func:`register`::
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
-err = Console(stderr=True)
+from .cli_lang import t
+from .cli_output import (
+    EXIT_INTERNAL,
+    EXIT_UNUSABLE,
+    choose_format,
+    err,
+    fail,
+    internal_error,
+    os_reason,
+    say,
+    write_crash_report,
+)
 
-EXIT_OK, EXIT_UNUSABLE = 0, 2
+DB_HELP = t(
+    "数据库 URL（sqlite:///juesuan.db、postgresql://user@host/db 或 SQLite 文件路径）；默认 $JUESUAN_DB 或 sqlite:///juesuan.db",
+    "database URL (sqlite:///juesuan.db, postgresql://user@host/db or an SQLite file path); default $JUESUAN_DB or sqlite:///juesuan.db",
+)
 
-DB_HELP = "数据库 URL（sqlite:///juesuan.db、postgresql://user@host/db 或 SQLite 文件路径）；默认 $JUESUAN_DB 或 sqlite:///juesuan.db"
+# What ``ingest FOLDER`` takes from a folder (and its subfolders).
+DOCUMENT_SUFFIXES = frozenset(
+    {".pdf", ".docx", ".xlsx", ".xlsm", ".xls", ".html", ".htm", ".txt", ".md", ".markdown", ".text"}
+)
 
 
 class ExportWhat(str, Enum):
@@ -36,6 +53,19 @@ class ExportFormat(str, Enum):
     datapackage = "datapackage"
 
 
+EXPORT_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
+
+_CLASS_PREFIX = re.compile(r"^\([\w.]+\)\s*")  # SQLAlchemy's "(sqlite3.OperationalError) …"
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception's message as words: first line, no exception class name."""
+    orig = getattr(exc, "orig", None)  # a DBAPI error wrapped by SQLAlchemy
+    text = str(orig if orig is not None else exc).strip().splitlines()
+    line = _CLASS_PREFIX.sub("", text[0]) if text else ""
+    return line or t("原因不明", "unknown reason")
+
+
 def _open(db: Optional[str]):  # type: ignore[no-untyped-def]
     from .store import open_store
 
@@ -44,42 +74,63 @@ def _open(db: Optional[str]):  # type: ignore[no-untyped-def]
     except Exception as exc:
         if os.environ.get("JUESUAN_DEBUG"):
             raise
-        err.print(f"[bold red]juesuan:[/] 无法打开数据库 {db or ''}：{type(exc).__name__}: {exc}", highlight=False)
-        raise typer.Exit(EXIT_UNUSABLE) from None
+        raise fail(t(f"无法打开数据库 {db or ''}：{_reason(exc)}", f"cannot open the database {db or ''}: {_reason(exc)}")) from None
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the documents in it and its subfolders (sorted)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES and not f.name.startswith((".", "~$"))
+            )  # fmt: skip
+            if not found:
+                say(t(f"{p}：文件夹中没有可读取的文件", f"{p}: no documents in this folder"), style="yellow")
+            out += found
+        else:
+            out.append(p)
+    return out
 
 
 def ingest(
-    files: Optional[list[Path]] = typer.Argument(None, help="决算公开文件（PDF、DOCX、XLSX、文本导出）"),
+    files: Optional[list[Path]] = typer.Argument(
+        None, help=t("决算公开文件（PDF、DOCX、XLSX、HTML、文本导出），或包含它们的文件夹", "disclosures (PDF, DOCX, XLSX, HTML, text), or folders of them")
+    ),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     recheck: bool = typer.Option(
-        False, "--recheck", help="另外用当前规则版本检查库中尚未按此版本检查的文档（保留旧版本的发现）"
+        False,
+        "--recheck",
+        help=t(
+            "另外用当前规则版本检查库中尚未按此版本检查的文档（保留旧版本的发现）",
+            "also check stored documents not yet checked with the current rules (older findings are kept)",
+        ),
     ),
 ) -> None:
-    """Read, check and store documents (idempotent: a file already stored is skipped).
-
-    Continues past files that fail and lists them at the end; exits 2 only if every file failed.
-    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
     from .ingest.errors import InputError
 
-    files = list(files or [])
+    files = _expand(list(files or []))
     if not files and not recheck:
-        err.print("[bold red]juesuan:[/] 请给出要入库的文件（或用 --recheck）", highlight=False)
-        raise typer.Exit(EXIT_UNUSABLE)
+        raise fail(t("请给出要入库的文件或文件夹（或用 --recheck）", "give the files or folders to store (or use --recheck)"))
     store = _open(db)
     added, existing, failed = [], [], []
+    internal = 0
     with Progress(
-        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
         transient=False,
+        disable=not files,  # --recheck alone: no bar
     ) as progress:
-        task = progress.add_task("入库", total=len(files))
+        task = progress.add_task(t("入库", "storing"), total=len(files))
         for path in files:
-            progress.update(task, description=f"入库 {path.name[:40]}")
+            progress.update(task, description=t("入库 ", "storing ") + path.name[:40])
             try:
                 outcome = store.ingest_path(path)
             except InputError as exc:
@@ -87,109 +138,182 @@ def ingest(
             except Exception as exc:  # keep going: one bad file must not stop the batch
                 if os.environ.get("JUESUAN_DEBUG"):
                     raise
-                failed.append((path, f"内部错误 {type(exc).__name__}: {exc}"))
+                report = write_crash_report(exc)
+                internal += 1
+                failed.append((path, t(f"内部错误（程序缺陷），详情已写入 {report}", f"internal error (a bug), details in {report}")))
             else:
                 (added if outcome.created else existing).append((path, outcome))
             progress.advance(task)
     for path, o in added:
-        checked = "未检查" if o.findings is None else f"{o.findings} 条发现"
-        err.print(
-            f"[green]✓[/] {path}: #{o.document_id} {o.department or '（单位未识别）'} {o.year or ''}，"
-            f"{o.facts} 个数据单元格，{checked}",
-            highlight=False,
+        checked = t("未检查", "not checked") if o.findings is None else t(f"{o.findings} 条发现", f"{o.findings} findings")
+        say(
+            f"{path}: #{o.document_id} {o.department or t('（单位未识别）', '(department not recognised)')} {o.year or ''}，"
+            + t(f"{o.facts} 个数据单元格，{checked}", f"{o.facts} facts, {checked}"),
+            prefix="✓ ",
+            prefix_style="green",
         )
         for w in o.warnings:
-            err.print(f"  [yellow]![/] {w}", highlight=False)
+            say(w, prefix="  ! ", prefix_style="yellow")
     for path, o in existing:
-        err.print(f"[dim]= {path}: 已入库（#{o.document_id}，内容相同）[/]", highlight=False)
+        say(t(f"{path}: 已入库（#{o.document_id}，内容相同）", f"{path}: already stored (#{o.document_id}, same content)"), style="dim", prefix="= ")
     if failed:
-        err.print(f"[bold red]{len(failed)} 个文件失败：[/]")
+        err.print(Text(t(f"{len(failed)} 个文件失败：", f"{len(failed)} files failed:"), style="bold red"))
         for path, reason in failed:
             for prefix in (f"{path}: ", f"{path.name}: "):  # readers name the file themselves
                 if reason.startswith(prefix):
                     reason = reason[len(prefix) :]
                     break
-            err.print(f"[red]✗[/] {path}: {reason}", highlight=False)
+            say(f"{path}: {reason}", prefix="✗ ", prefix_style="red")
     if files:
-        err.print(
-            f"新入库 {len(added)}，已存在 {len(existing)}，失败 {len(failed)} → {store.url}", highlight=False
+        say(
+            t(
+                f"新入库 {len(added)}，已存在 {len(existing)}，失败 {len(failed)} → {store.url}",
+                f"{len(added)} new, {len(existing)} already stored, {len(failed)} failed → {store.url}",
+            )
         )
     if recheck:
         try:
             done = store.recheck()
         except Exception as exc:
+            store.close()
             if os.environ.get("JUESUAN_DEBUG"):
                 raise
-            err.print(f"[bold red]juesuan:[/] 重新检查失败：{type(exc).__name__}: {exc}", highlight=False)
-            store.close()
-            raise typer.Exit(EXIT_UNUSABLE) from None
-        version = store.rules_version or "（无规则引擎）"
-        err.print(f"按规则版本 {version} 重新检查 {len(done)} 个文档", highlight=False)
+            raise internal_error(exc) from None
+        version = store.rules_version or t("（无规则引擎）", "(no rule engine)")
+        say(t(f"按规则版本 {version} 重新检查 {len(done)} 个文档", f"rechecked {len(done)} documents with rules {version}"))
     store.close()
     if failed and not added and not existing:
-        raise typer.Exit(EXIT_UNUSABLE)
+        raise typer.Exit(EXIT_INTERNAL if internal == len(failed) else EXIT_UNUSABLE)
 
 
 def export(
-    what: ExportWhat = typer.Option(ExportWhat.facts, "--what", help="facts 或 findings"),
-    format: ExportFormat = typer.Option(ExportFormat.csv, "--format", "-f", help="csv | xlsx | parquet | datapackage"),
-    output: Path = typer.Option(..., "--output", "-o", help="输出文件（datapackage 为目录）"),
+    what: ExportWhat = typer.Option(ExportWhat.facts, "--what", help=t("facts（数据）或 findings（检查发现）", "facts or findings")),
+    format: Optional[ExportFormat] = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help=t(
+            "csv | xlsx | parquet | datapackage；默认按 -o 的扩展名（无扩展名为 datapackage 目录）",
+            "csv | xlsx | parquet | datapackage; default from -o's extension (none: a datapackage folder)",
+        ),
+    ),
+    output: Path = typer.Option(..., "--output", "-o", help=t("输出文件（datapackage 为目录）", "output file (a folder for datapackage)")),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-    document: Optional[int] = typer.Option(None, "--document", help="只导出这个文档编号"),
-    all_versions: bool = typer.Option(False, "--all-versions", help="findings：导出所有规则版本（默认每个文档最近一次检查）"),
+    document: Optional[int] = typer.Option(None, "--document", help=t("只导出这个文档编号", "only this document id")),
+    all_versions: bool = typer.Option(
+        False, "--all-versions", help=t("findings：导出所有规则版本（默认每个文档最近一次检查）", "findings: every rules version (default: each document's latest check)")
+    ),
 ) -> None:
-    """Export stored facts or findings (CSV is UTF-8 with BOM; datapackage is a Frictionless package)."""
     from .export import ExportError
     from .export import export as do_export
 
+    fmt = choose_format(None if format is None else format.value, output, EXPORT_SUFFIXES, "csv", no_suffix="datapackage")
     store = _open(db)
     try:
-        n = do_export(store, what.value, format.value, output, document_id=document, all_versions=all_versions)
+        if document is not None and store.document(document) is None:
+            total = store.count_documents()
+            raise fail(
+                t(
+                    f"没有编号为 {document} 的文档（库中共 {total} 个文档；用 juesuan serve 或 /api/documents 查看编号）",
+                    f"no document with id {document} ({total} documents stored)",
+                )
+            )
+        n = do_export(store, what.value, fmt, output, document_id=document, all_versions=all_versions)
     except ExportError as exc:
-        err.print(f"[bold red]juesuan:[/] {exc}", highlight=False)
-        raise typer.Exit(EXIT_UNUSABLE) from None
+        raise fail(str(exc)) from None
     except OSError as exc:
-        err.print(f"[bold red]juesuan:[/] {output}: 无法写入 ({exc.strerror})", highlight=False)
-        raise typer.Exit(EXIT_UNUSABLE) from None
+        raise fail(t(f"{output}: 无法写入（{os_reason(exc)}）", f"{output}: cannot write ({os_reason(exc)})")) from None
     finally:
         store.close()
-    err.print(f"{n} 行 {what.value} → {output}", highlight=False)
+    what_zh = t("数据" if what.value == "facts" else "检查发现", what.value)
+    if n == 0:
+        scope = t(f"文档 #{document} " if document is not None else "库中", f"document #{document} " if document is not None else "the store ")
+        say(
+            t(f"{scope}没有可导出的{what_zh}；已写入只有表头的 {output}", f"{scope}has no {what_zh} to export; wrote {output} with the header only"),
+            prefix="juesuan: ",
+            prefix_style="yellow",
+        )
+        return
+    say(t(f"{n} 行{what_zh} → {output}", f"{n} rows of {what_zh} → {output}"))
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="监听地址；非回环地址时写操作需要 $JUESUAN_TOKEN"),
-    port: int = typer.Option(8000, "--port"),
+    host: str = typer.Option("127.0.0.1", "--host", help=t("监听地址；非回环地址时写操作需要 $JUESUAN_TOKEN", "address to listen on; off loopback, writes need $JUESUAN_TOKEN")),
+    port: int = typer.Option(8000, "--port", help=t("端口", "port")),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-    uploads: Optional[Path] = typer.Option(None, "--uploads", help="上传文件保存目录（默认 $JUESUAN_UPLOADS 或 ./juesuan-uploads）"),
+    uploads: Optional[Path] = typer.Option(
+        None, "--uploads", help=t("上传文件保存目录（默认 $JUESUAN_UPLOADS 或 ./juesuan-uploads）", "folder for uploaded files (default $JUESUAN_UPLOADS or ./juesuan-uploads)")
+    ),
+    forwarded_allow_ips: Optional[str] = typer.Option(
+        None, "--forwarded-allow-ips",
+        help=t("信任其代理请求头（X-Forwarded-For/Forwarded）的代理地址，逗号分隔，可写网段或 *；默认不信任（$JUESUAN_FORWARDED_ALLOW_IPS）",
+               "proxies whose X-Forwarded-For/Forwarded headers are believed: addresses or networks, comma-separated, or *; default none"),
+    ),
+    worker_memory_mb: Optional[int] = typer.Option(
+        None, "--worker-memory-mb", min=0,
+        help=t("读取每个上传文件的进程内存上限（MiB，默认 1024，0 = 不限）", "memory cap of the process reading one upload (MiB, default 1024, 0 = none)"),
+    ),
+    worker_seconds: Optional[float] = typer.Option(
+        None, "--worker-seconds", min=0,
+        help=t("读取每个上传文件的时间上限（秒，默认 300，0 = 不限）", "time limit for reading one upload (seconds, default 300, 0 = none)"),
+    ),
 ) -> None:
-    """Run the web app (upload, findings, departments, comparison, downloads, JSON API at /docs)."""
     import uvicorn
 
     from .web import create_app, is_loopback
 
     token = os.environ.get("JUESUAN_TOKEN") or None
     if not is_loopback(host) and not token:
-        err.print(
-            f"[bold red]juesuan:[/] 监听 {host}（非回环地址）需要先设置环境变量 JUESUAN_TOKEN，"
-            "上传等写操作须携带该令牌。",
-            highlight=False,
+        raise fail(
+            t(
+                f"监听 {host}（非回环地址）需要先设置环境变量 JUESUAN_TOKEN，上传等写操作须携带该令牌。",
+                f"listening on {host} (not loopback) needs JUESUAN_TOKEN set; uploads must carry that token.",
+            )
         )
-        raise typer.Exit(EXIT_UNUSABLE)
     store = _open(db)
-    app = create_app(store=store, host=host, upload_dir=uploads, token=token if not is_loopback(host) else None)
-    shown = f"[{host}]" if ":" in host else host
-    err.print(f"juesuan 网页：http://{shown}:{port}/  数据库：{store.url}", highlight=False)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        app = create_app(
+            store=store, host=host, upload_dir=uploads, token=token, forwarded_allow_ips=forwarded_allow_ips,
+            worker_memory_mb=worker_memory_mb, worker_seconds=worker_seconds,
+        )  # fmt: skip
+    except ValueError:
+        store.close()
+        raise fail(t(f"--forwarded-allow-ips 无效：{forwarded_allow_ips}", f"invalid --forwarded-allow-ips: {forwarded_allow_ips}")) from None
+    shown = f"[{host}]" if ":" in host else host
+    say(t(f"juesuan 网页：http://{shown}:{port}/  数据库：{store.url}", f"juesuan web app: http://{shown}:{port}/  database: {store.url}"))
+    try:
+        # proxy headers are read by the app itself, and only from --forwarded-allow-ips
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
     finally:
         store.close()
 
 
 def register(app: typer.Typer) -> None:
     """Add ``ingest``, ``export`` and ``serve`` to the main ``juesuan`` app."""
-    app.command("ingest")(ingest)
-    app.command("export")(export)
-    app.command("serve")(serve)
+    app.command(
+        "ingest",
+        short_help=t("读取、检查并保存文件或文件夹", "Read, check and store documents or folders."),
+        help=t(
+            "读取、检查并保存文件（可重复运行：内容相同的文件会跳过）。文件夹代表其中（含子文件夹）的全部文件。"
+            "个别文件失败时继续处理其余文件并在最后列出；全部失败时退出码为 2。",
+            "Read, check and store documents (a file already stored is skipped); a folder stands for the documents "
+            "in it. Continues past files that fail and lists them at the end; exits 2 only if every file failed.",
+        ),
+    )(ingest)
+    app.command(
+        "export",
+        help=t(
+            "导出库中的数据或检查发现（CSV 为带 BOM 的 UTF-8；datapackage 为 Frictionless 数据包）。",
+            "Export stored facts or findings (CSV is UTF-8 with BOM; datapackage is a Frictionless package).",
+        ),
+    )(export)
+    app.command(
+        "serve",
+        help=t(
+            "启动网页（上传、检查发现、部门、对比、下载；JSON 接口文档在 /docs）。",
+            "Run the web app (upload, findings, departments, comparison, downloads; JSON API at /docs).",
+        ),
+    )(serve)
 
 
 if __name__ == "__main__":  # pragma: no cover - for trying the commands before registration

@@ -1,4 +1,9 @@
-"""The facts contract's output forms: JSON (document → tables → facts) and CSV."""
+"""The facts contract's output forms: JSON (document → tables → facts) and CSV.
+
+CSV text cells are neutralised for spreadsheets (a label printed as ``=100%`` is written ``'=100%``);
+numbers are written as they are. Files get a UTF-8 BOM (:data:`CSV_BOM`) from whoever writes them,
+so that Excel on Chinese Windows opens them as UTF-8. The document is named by its file name only.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,11 @@ import io
 from typing import Any, Iterable
 
 from .model import Claim, Document, Fact, TableInfo, format_decimal
+from .safe_output import csv_text, file_name
+
+# Version of the JSON layout of ``parse`` (the facts contract v1, extended only by adding keys).
+SCHEMA_VERSION = "1.1"
+CSV_BOM = "\ufeff"
 
 CSV_HEADER = ("table", "row", "column", "value", "line", "page", "raw", "label", "project", "ref")
 
@@ -44,10 +54,14 @@ def table_dict(t: TableInfo, facts: list[Fact]) -> dict[str, Any]:
 
 def document_meta(doc: Document) -> dict[str, Any]:
     return {
-        "source": doc.source,
+        "source": file_name(doc.source),
         "format": doc.format,
         "department": doc.department,
         "year": doc.year,
+        "kind": doc.kind,
+        "scope": doc.scope,
+        "family": doc.family,
+        "template": doc.template,
         "unit": doc.unit,
         "pages": doc.pages,
         "tables": [
@@ -65,6 +79,7 @@ def to_json_dict(doc: Document) -> dict[str, Any]:
     for f in doc.facts:
         by_table.setdefault(f.table, []).append(f)
     return {
+        "schema_version": SCHEMA_VERSION,
         "document": document_meta(doc),
         "tables": [table_dict(t, by_table.get(t.id, [])) for t in doc.tables],
         "perf": [perf_dict(p) for p in doc.perf],
@@ -88,12 +103,18 @@ def perf_dict(p: Any) -> dict[str, Any]:
     }
 
 
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    return csv_text(value) if isinstance(value, str) else value
+
+
 def _csv(header: tuple[str, ...], records: Iterable[dict[str, Any]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     for d in records:
-        w.writerow(["" if d[k] is None else d[k] for k in header])
+        w.writerow([_csv_cell(d[k]) for k in header])
     return buf.getvalue()
 
 
@@ -124,4 +145,8 @@ def claims_to_csv(doc: Document) -> str:
 
 
 def claims_to_json_dict(doc: Document) -> dict[str, Any]:
-    return {"document": document_meta(doc), "claims": [claim_dict(c) for c in doc.claims]}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "document": document_meta(doc),
+        "claims": [claim_dict(c) for c in doc.claims],
+    }

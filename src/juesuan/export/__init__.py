@@ -8,6 +8,11 @@
 Amounts stay exact: CSV and the data package carry the decimal string, Parquet a decimal128
 column whose scale fits every value, XLSX a number (the workbook stores doubles) with the printed
 text beside it.
+
+Text meant for spreadsheets is neutralised: a CSV text cell that Excel/WPS would run as a formula
+(``= + - @``, tab, CR; numbers excepted) gets a leading ``'``, and an XLSX text cell is stored as
+text with Excel's quote prefix (its value unchanged). The data package, for programs, keeps the
+text exactly.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from ..model import format_decimal
+from ..safe_output import csv_text, encodable, is_formula_like
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import Store
@@ -101,7 +107,7 @@ def fields_of(what: str) -> tuple[Field, ...]:
         return FACT_FIELDS
     if what == "findings":
         return FINDING_FIELDS
-    raise ExportError(f"unknown export {what!r}: choose facts or findings")
+    raise ExportError(f"无法导出 {what!r}：只能导出 facts（数据）或 findings（检查发现）")
 
 
 def _rows(store: "Store", what: str, document_id: int | None, all_versions: bool) -> Iterator[dict[str, Any]]:
@@ -110,28 +116,37 @@ def _rows(store: "Store", what: str, document_id: int | None, all_versions: bool
     return store.iter_finding_rows(document_id, all_versions=all_versions)
 
 
-def text_cell(name: str, value: Any) -> str:
-    """A value as CSV text: decimals exact, cells as JSON, None as empty."""
+def text_cell(name: str, value: Any, *, spreadsheet: bool = True) -> str:
+    """A value as CSV text: decimals exact, cells as JSON, None as empty.
+
+    ``spreadsheet``: neutralise text a spreadsheet would run as a formula (see :func:`csv_text`);
+    False keeps the text exactly (the data package, read by programs).
+    """
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return format_decimal(value)
+    if isinstance(value, (bool, int)):
+        return str(value)
     if name in ("cells", "extra") or isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
+        return encodable(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    return csv_text(str(value)) if spreadsheet else encodable(str(value))
 
 
-def write_csv(rows: Iterable[dict[str, Any]], fields: tuple[Field, ...], fh: io.TextIOBase) -> int:
+def write_csv(
+    rows: Iterable[dict[str, Any]], fields: tuple[Field, ...], fh: io.TextIOBase, *, spreadsheet: bool = True
+) -> int:
     w = csv.writer(fh, lineterminator="\r\n")
     w.writerow([f.name for f in fields])
     n = 0
     for r in rows:
-        w.writerow([text_cell(f.name, r.get(f.name)) for f in fields])
+        w.writerow([text_cell(f.name, r.get(f.name), spreadsheet=spreadsheet) for f in fields])
         n += 1
     return n
 
 
 def csv_bytes(rows: Iterable[dict[str, Any]], fields: tuple[Field, ...], *, bom: bool = True) -> bytes:
+    """The rows as CSV, UTF-8 with BOM (what the web app's downloads send)."""
     buf = io.StringIO()
     write_csv(rows, fields, buf)
     return buf.getvalue().encode("utf-8-sig" if bom else "utf-8")
@@ -148,18 +163,23 @@ def _export_xlsx(
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet)
+    for i, f in enumerate(fields, start=1):  # write-only: widths before the first row
+        ws.column_dimensions[get_column_letter(i)].width = _XLSX_WIDTHS.get(f.name, 14)
     bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="E4E7EC")
+    centre = Alignment(horizontal="center", vertical="center")
     header = []
     for f in fields:
         c = WriteOnlyCell(ws, value=f.title)
-        c.font = bold
+        c.font, c.fill, c.alignment = bold, fill, centre
         header.append(c)
-    ws.append(header)
     ws.freeze_panes = "A2"
+    ws.append(header)
     n = 0
     for r in rows:
         n += 1
@@ -170,18 +190,31 @@ def _export_xlsx(
                 exp = v.as_tuple().exponent
                 places = max(2, -exp) if isinstance(exp, int) else 2
                 c = WriteOnlyCell(ws, value=float(v))  # the workbook stores doubles
-                c.number_format = "0." + "0" * places
+                c.number_format = "#,##0." + "0" * places
             elif isinstance(v, int) and not isinstance(v, bool):
                 c = WriteOnlyCell(ws, value=v)
             elif v is None:
                 c = WriteOnlyCell(ws, value=None)
             else:
-                c = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", text_cell(f.name, v)))
+                text = ILLEGAL_CHARACTERS_RE.sub("", text_cell(f.name, v, spreadsheet=False))
+                c = WriteOnlyCell(ws, value=text)
                 c.data_type = "s"  # document text is never a formula, even if it starts with '='
+                if is_formula_like(text):
+                    c.quotePrefix = True  # and stays text when a reviewer edits the cell
             cells.append(c)
         ws.append(cells)
     wb.save(out)
     return n
+
+
+# column widths (characters; a CJK character counts two) of the XLSX export
+_XLSX_WIDTHS: dict[str, float] = {
+    "document_id": 10, "id": 10, "sha256": 18, "department": 30, "year": 8, "table": 22, "row": 16,
+    "column": 16, "value": 16, "raw": 16, "label": 36, "project": 30, "level": 10, "page": 6,
+    "line": 8, "ref": 12, "rules_version": 12, "rule": 26, "severity": 10, "family": 10,
+    "title": 36, "message": 60, "tables": 24, "expected": 14, "printed": 14, "difference": 14,
+    "cells": 40, "extra": 30,
+}
 
 
 def _decimal_scale(values: Iterable[Decimal | None]) -> int:
@@ -290,10 +323,10 @@ def _export_datapackage(
 
     out.mkdir(parents=True, exist_ok=True)
     with (out / f"{what}.csv").open("w", encoding="utf-8", newline="") as fh:
-        n = write_csv(rows, fields, fh)
+        n = write_csv(rows, fields, fh, spreadsheet=False)
     docs = _document_rows(store, document_id)
     with (out / "documents.csv").open("w", encoding="utf-8", newline="") as fh:
-        write_csv(docs, DOCUMENT_FIELDS, fh)
+        write_csv(docs, DOCUMENT_FIELDS, fh, spreadsheet=False)
     doc_schema = _table_schema(DOCUMENT_FIELDS)
     doc_schema["primaryKey"] = ["id"]
     main_schema = _table_schema(fields)
@@ -371,7 +404,7 @@ def export(
         return _export_parquet(rows, fields, path)
     if fmt == "datapackage":
         return _export_datapackage(store, what, rows(), fields, path, document_id)
-    raise ExportError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    raise ExportError(f"不支持的导出格式 {fmt!r}：可用 {', '.join(FORMATS)}")
 
 
 __all__ = [

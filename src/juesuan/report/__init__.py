@@ -17,7 +17,7 @@ from .terminal import print_rich
 # html (Jinja2), markdown and xlsx (openpyxl, which pulls in numpy when present) are imported
 # only when that format is asked for: a terminal or JSON check should not pay for them.
 
-FORMATS: tuple[str, ...] = ("text", "json", "md", "html", "xlsx")
+FORMATS: tuple[str, ...] = ("text", "json", "md", "html", "xlsx", "csv")
 
 # File extension for each format, for callers that name output files.
 EXTENSIONS: dict[str, str] = {
@@ -26,11 +26,12 @@ EXTENSIONS: dict[str, str] = {
     "md": ".md",
     "html": ".html",
     "xlsx": ".xlsx",
+    "csv": ".csv",
 }
 
 
 def render(result: CheckResult, fmt: str) -> str | bytes:
-    """The report in ``fmt``: text, json, md, html (str) or xlsx (bytes)."""
+    """The report in ``fmt``: text, json, md, html, csv (str) or xlsx (bytes)."""
     key = fmt.lower().lstrip(".")
     key = {"txt": "text", "markdown": "md", "htm": "html"}.get(key, key)
     if key == "text":
@@ -51,6 +52,10 @@ def render(result: CheckResult, fmt: str) -> str | bytes:
         from .xlsx import render_xlsx
 
         return render_xlsx(result)
+    if key == "csv":
+        from .csv import render_csv
+
+        return render_csv(result)
     raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 

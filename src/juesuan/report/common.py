@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 
 from juesuan.model import (
     SEVERITY_ORDER,
-    STANDARD_TABLES,
     TABLE_IDS,
     TABLE_NAMES_ZH,
     CellRef,
@@ -149,8 +148,11 @@ def present_tables(doc: Document) -> list[str]:
 
 
 def missing_standard_tables(doc: Document) -> list[str]:
-    found = {t.id for t in doc.tables}
-    return [t for t in STANDARD_TABLES if t not in found]
+    """Tables the document's template family requires that are neither read nor printed-unread."""
+    from ..refdata.families import required_tables
+
+    found = {t.id for t in doc.tables} | {u.split("（", 1)[0] for u in doc.unreadable}
+    return [t for t in required_tables(doc.family) if t not in found]
 
 
 # --------------------------------------------------------------------------- table grids

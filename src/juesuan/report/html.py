@@ -8,6 +8,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from juesuan import __version__
 from juesuan.model import CheckResult, Finding
+from juesuan.safe_output import file_name
 
 from .common import (
     NARRATIVE,
@@ -122,6 +123,7 @@ def render_html(result: CheckResult) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         doc=doc,
+        source=file_name(doc.source),
         version=__version__,
         findings=finding_views(findings, grids, labels, perf),
         grids=grids,

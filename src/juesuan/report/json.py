@@ -1,11 +1,17 @@
-"""The findings contract as JSON."""
+"""The findings contract as JSON.
+
+Amounts are decimal strings without separators (``"1242.08"``); a cell's printed text is apart, in
+``raw``. The document is named by its file name only. ``schema_version`` says which layout this is.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from juesuan.model import CellRef, CheckResult, Finding, TableInfo
+from juesuan.model import CellRef, CheckResult, Finding, TableInfo, format_decimal
+from juesuan.money import parse_amount
+from juesuan.safe_output import file_name
 
 from .common import (
     cell_row_label,
@@ -17,6 +23,21 @@ from .common import (
     table_name,
 )
 from .perf import perf_summary
+
+
+# 2: cell "value" is the amount without separators and "raw" the printed text (1: the printed text)
+SCHEMA_VERSION = "2"
+
+
+def plain_amount(text: str | None) -> str | None:
+    """A printed amount as a decimal string without separators; other text as it is."""
+    if text is None:
+        return None
+    try:
+        value = parse_amount(text)
+    except (ValueError, ArithmeticError):
+        return text
+    return "" if value is None else format_decimal(value)
 
 
 def _table(t: TableInfo) -> dict[str, Any]:
@@ -40,7 +61,8 @@ def _cell(c: CellRef, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
         "table": c.table,
         "row": c.row,
         "column": c.column,
-        "value": c.value,
+        "value": plain_amount(c.value),
+        "raw": c.value,
         "page": c.page,
         "line": c.line,
         "ref": c.ref,
@@ -60,9 +82,9 @@ def _finding(f: Finding, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
         "message": f.message,
         "tables": list(f.tables),
         "cells": [_cell(c, labels) for c in f.cells],
-        "expected": f.expected,
-        "printed": f.printed,
-        "difference": f.difference,
+        "expected": plain_amount(f.expected),
+        "printed": plain_amount(f.printed),
+        "difference": plain_amount(f.difference),
         **_sentence(f),
     }
 
@@ -84,10 +106,15 @@ def to_json_dict(result: CheckResult) -> dict[str, Any]:
     labels = row_labels(doc)
     findings = ordered_findings(result)
     return {
+        "schema_version": SCHEMA_VERSION,
         "document": {
             "department": doc.department,
             "year": doc.year,
-            "source": doc.source,
+            "kind": doc.kind,
+            "scope": doc.scope,
+            "family": doc.family,
+            "template": doc.template,
+            "source": file_name(doc.source),
             "format": doc.format,
             "unit": doc.unit,
             "pages": doc.pages,

@@ -20,6 +20,7 @@ from .common import (
     table_name,
 )
 from .perf import perf_summary
+from juesuan.safe_output import file_name
 
 # ASCII punctuation that acts inside a line (emphasis, code, links, raw HTML, entities, table
 # cells, strikethrough, closing heading marks). CommonMark lets any ASCII punctuation be
@@ -89,7 +90,7 @@ def render_markdown(result: CheckResult) -> str:
     out += [
         f"- 单位：{md_escape(dept)}",
         f"- 年度：{md_escape(str(doc.year) if doc.year else '未识别')}",
-        f"- 来源文件：{md_escape(doc.source)}",
+        f"- 来源文件：{md_escape(file_name(doc.source))}",
         f"- 金额单位：{md_escape(doc.unit)}",
         "",
         "## 概要",

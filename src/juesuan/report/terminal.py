@@ -7,6 +7,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from juesuan.model import CheckResult
+from juesuan.safe_output import file_name
 
 from .common import (
     SEVERITIES,
@@ -39,7 +40,7 @@ def print_rich(result: CheckResult, console: Console) -> None:
     head = Text()
     head.append(doc.department or "（单位未识别）", style="bold")
     head.append(f"  {doc.year}年度" if doc.year else "  （年度未识别）")
-    head.append(f"  {doc.source}", style="dim")
+    head.append(f"  {file_name(doc.source)}", style="dim")
     console.print(head)
 
     counts = Text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from juesuan.model import CheckResult
+from juesuan.safe_output import file_name
 
 from .common import (
     SEVERITIES,
@@ -28,7 +29,7 @@ def render_text(result: CheckResult) -> str:
         "部门决算检查报告",
         f"单位：{_one_line(doc.department or '未识别')}",
         f"年度：{doc.year or '未识别'}",
-        f"来源文件：{_one_line(doc.source)}",
+        f"来源文件：{_one_line(file_name(doc.source))}",
         f"金额单位：{doc.unit}",
         "",
         "概要：" + "，".join(f"{severity_name(s)} {result.count(s)}" for s in SEVERITIES),

@@ -1,4 +1,9 @@
-"""The report as an Excel workbook (openpyxl): a findings sheet, then one sheet per table."""
+"""The report as an Excel workbook (openpyxl): a findings sheet, then one sheet per table.
+
+Sheets and headers are in Chinese (检查发现, each table's name, 绩效自评, 文档信息); headers are frozen,
+columns sized, amounts are numbers with a ``#,##0.00`` format. Document text is always a text cell,
+with Excel's quote prefix when it would otherwise read as a formula.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan.model import CheckResult
+from juesuan.safe_output import encodable, file_name, is_formula_like
 
 from .common import (
     build_grids,
@@ -62,6 +68,8 @@ _HEADER_FILL = PatternFill("solid", fgColor="E4E7EC")
 _HEADER_FONT = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+FINDINGS_SHEET = "检查发现"
+DOCUMENT_SHEET = "文档信息"
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -77,18 +85,24 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 
 def _text(value: str | None) -> str:
-    return str(ILLEGAL_CHARACTERS_RE.sub("", value or ""))
+    return encodable(str(ILLEGAL_CHARACTERS_RE.sub("", value or "")))
 
 
 def _put_text(ws: Worksheet, row: int, col: int, value: str | None) -> None:
     """Write document text as a string, never as a formula (text starting with '=')."""
-    cell = ws.cell(row=row, column=col, value=_text(value))
+    text = _text(value)
+    cell = ws.cell(row=row, column=col, value=text)
     cell.data_type = "s"
+    if is_formula_like(text):
+        cell.quotePrefix = True  # stays text when a reviewer edits the cell
+
+
+_MAX_DECIMALS = 10
 
 
 def _number_format(value: Decimal) -> str:
     exp = value.as_tuple().exponent
-    decimals = max(2, -exp) if isinstance(exp, int) else 2
+    decimals = min(max(2, -exp), _MAX_DECIMALS) if isinstance(exp, int) else 2
     return "#,##0." + "0" * decimals
 
 
@@ -129,8 +143,8 @@ def render_xlsx(result: CheckResult) -> bytes:
     ws = wb.active
     assert ws is not None
     taken: set[str] = set()
-    ws.title = sheet_title("findings", taken)
-    sheet_of = {g.id: sheet_title(g.id, taken) for g in grids}
+    ws.title = sheet_title(FINDINGS_SHEET, taken)
+    sheet_of = {g.id: sheet_title(g.name or g.id, taken) for g in grids}
     perf_sheet = sheet_title(PERF_SHEET, taken) if perf else ""
     perf_layout = _perf_layout(perf)
 
@@ -231,12 +245,12 @@ def render_xlsx(result: CheckResult) -> bytes:
     if perf:
         _write_perf(wb.create_sheet(perf_sheet), perf, perf_layout, findings)
 
-    info = wb.create_sheet(sheet_title("document", taken))
+    info = wb.create_sheet(sheet_title(DOCUMENT_SHEET, taken))
     _header(info, ["项目", "内容"], [14, 80])
     meta = [
         ("单位", doc.department),
         ("年度", str(doc.year) if doc.year else ""),
-        ("来源文件", doc.source),
+        ("来源文件", file_name(doc.source)),
         ("格式", doc.format),
         ("金额单位", doc.unit),
         ("错误", str(result.count("error"))),

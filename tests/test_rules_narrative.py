@@ -133,6 +133,46 @@ def test_a_truncated_percentage_is_a_rounding_note_not_an_error():
     assert r is not None and r.outcome == "rounding"
 
 
+def test_shares_of_a_zero_whole_are_not_summed_to_100():
+    """0.00% + 0.00% + 0.00% of a whole that is itself 0: nothing to add up (no JS-NR-006)."""
+    head = "三、财政拨款“三公”经费支出决算情况说明"
+    text = ("“三公”经费支出 0.00 万元，其中：因公出国（境）费 0.00 万元，占 0.00%；公务接待费 0.00 万元，占 0.00%；"
+            "公务用车购置及运行维护费 0.00 万元，占 0.00%。")
+    assert [f.rule for f in findings(make_doc([head, text])) if f.rule == "JS-NR-006"] == []
+    # the same shares of a non-zero whole still have to make 100 %
+    text2 = ("“三公”经费支出 10.00 万元，其中：因公出国（境）费 2.00 万元，占 20.00%；公务接待费 3.00 万元，占 30.00%；"
+             "公务用车购置及运行维护费 5.00 万元，占 40.00%。")
+    assert "JS-NR-006" in [f.rule for f in findings(make_doc([head, text2]))] or \
+        "JS-NR-002" in [f.rule for f in findings(make_doc([head, text2]))]
+
+
+@pytest.mark.parametrize(
+    ("budget", "final", "printed", "rule", "why"),
+    [
+        ("200.00", "179.58", "90.00", "JS-NR-011", "完成率按整数百分比舍入"),  # 89.79 % printed as a whole percent
+        ("200.00", "179.58", "89.80", "JS-NR-011", "完成率按一位小数舍入"),  # 89.79 % rounded to 89.8
+        ("200.00", "179.58", "89.79", None, ""),  # exact
+        ("200.00", "179.58", "91.00", "JS-NR-004", ""),  # 91 ± 0.5 does not reach 89.79: an error
+        ("200.00", "179.58", "90.10", "JS-NR-004", ""),  # a non-zero last digit: read at its own precision
+    ],
+)
+def test_a_rate_rounded_to_fewer_decimals_is_a_warning(budget, final, printed, rule, why):
+    head = "五、一般公共预算财政拨款支出决算情况说明"
+    text = (f"一般公共预算财政拨款支出年初预算为 {budget} 万元，支出决算为 {final} 万元，完成年初预算的 {printed}%，"
+            "主要原因是项目延期。")
+    got = [f for f in findings(make_doc([head, text])) if f.severity != "info"]
+    assert [f.rule for f in got] == ([rule] if rule else [])
+    if rule == "JS-NR-011":
+        assert got[0].severity == "warning" and why in got[0].message and "89.79%" in got[0].message
+
+
+def test_a_share_rounded_to_a_whole_percent_is_a_warning():
+    head = "一、收入支出决算总体情况说明"
+    text = "收入总计 100.00 万元，其中：事业收入 24.63 万元，占收入总计的 25.00%。"
+    got = [f for f in findings(make_doc([head, text])) if f.severity != "info"]
+    assert [f.rule for f in got] == ["JS-NR-011"] and "占比按整数百分比舍入" in got[0].message
+
+
 def test_a_share_of_nothing_must_be_zero():
     lines = ["十一、政府采购支出情况说明", "政府采购支出总额 0.00 万元。授予中小企业合同金额 0.00 万元，占政府采购支出总额的 {}%。"]
     assert [f for f in findings(make_doc([lines[0], lines[1].format("0.00")])) if f.family == "NR"] == []

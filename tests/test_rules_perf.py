@@ -64,11 +64,11 @@ def funds(rate: str, score: str, weight: str = "10", budget: str = "100", execut
 
 def test_family_pf_is_registered_with_stable_ids():
     ids = [r.id for r in CATALOG if r.family == "PF"]
-    assert ids == [f"JS-PF-{n:03d}" for n in range(1, 14)]
+    assert ids == [f"JS-PF-{n:03d}" for n in range(1, 15)]
     sev = {r.id: r.severity for r in CATALOG if r.family == "PF"}
-    assert sev["JS-PF-011"] == sev["JS-PF-012"] == sev["JS-PF-007"] == "warning"
+    assert sev["JS-PF-011"] == sev["JS-PF-012"] == sev["JS-PF-007"] == sev["JS-PF-014"] == "warning"
     assert sev["JS-PF-013"] == "info"
-    assert {sev[i] for i in ids if i not in ("JS-PF-007", "JS-PF-011", "JS-PF-012", "JS-PF-013")} == {"error"}
+    assert {sev[i] for i in ids if i not in ("JS-PF-007", "JS-PF-011", "JS-PF-012", "JS-PF-013", "JS-PF-014")} == {"error"}
     assert "90（含）-100分为优" in get_rule("JS-PF-010").doc
     assert "财预〔2020〕10号" in get_rule("JS-PF-010").legal_basis
 
@@ -321,9 +321,26 @@ def test_analysis_runs_once_per_check(monkeypatch):
         calls.append(doc)
         return real(doc)
 
-    monkeypatch.setattr(P, "_Doc", counting)
+    monkeypatch.setattr(P.analysis, "_Doc", counting)
     check(document(table("甲", *funds("63.44", "6.34"))))
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("rate", "rule"),
+    [("90.00", "JS-PF-014"), ("89.80", None), ("89.79", None), ("91.00", "JS-PF-001"), ("90.10", "JS-PF-001"),
+     ("90.0", "JS-PF-014")],
+)
+def test_a_rate_rounded_to_fewer_decimals_is_a_warning(rate, rule):
+    """执行率 90.00% where 179.58 ÷ 200.00 = 89.79%: the rate rounded to a whole percent (a warning
+    that says so), not a wrong rate; a rate no coarser reading explains stays an error; 89.80 is one
+    unit of the last decimal off (JS-PF-013, info)."""
+    doc = document(table("甲", "funds.total/budget_full=200.00", "funds.total/executed=179.58",
+                         f"funds.total/rate={rate}%"))
+    got = [f for f in pf(doc) if f.severity != "info"]
+    assert [f.rule for f in got] == ([rule] if rule else [])
+    if rule == "JS-PF-014":
+        assert got[0].severity == "warning" and "执行率按" in got[0].message and "89.79" in got[0].message
 
 
 # --------------------------------------------------------------------------- the corpus
@@ -478,12 +495,12 @@ def test_xlsx_has_a_perf_sheet_linked_from_the_findings():
     from juesuan.report import render
 
     wb = load_workbook(BytesIO(render(report_result(), "xlsx")))
-    assert "绩效自评" in wb.sheetnames and wb.sheetnames[-1] == "document"
+    assert "绩效自评" in wb.sheetnames and wb.sheetnames[-1] == "文档信息"
     ws = wb["绩效自评"]
     assert ws.cell(row=1, column=1).value == "就业补助资金"
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert any(r[0] == "协管员增资" for r in values)
-    f = wb["findings"]
+    f = wb["检查发现"]
     row = next(r for r in f.iter_rows(min_row=2) if r[0].value == "JS-PF-002")
     assert "「就业补助资金」" in row[4].value
     loc = row[4].hyperlink.location

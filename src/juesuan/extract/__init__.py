@@ -7,53 +7,80 @@ from collections import Counter
 
 from ..model import Block, Document, Fact, Grid, Layout, TableInfo, TABLE_IDS
 from . import tables as T
+from ..refdata.families import detect_family
 from .identify import identify_note, identify_structure, identify_title
+from .kind import read_kind
 from .perf import extract_perf
 
-_DEPT = re.compile(r"^(?:部门|单位|部门名称|单位名称|预算单位|填报单位|编制单位)[:：]\s*(\S.*?)\s*(\d{4}\s*年度?)?$")
+_DEPT = re.compile(
+    r"^(?:部门|单位|部门名称|单位名称|预算单位|填报单位|编制单位|预算主管部门|主管部门|编制部门|填报部门)[:：]\s*"
+    r"(\S.*?)\s*(\d{4}\s*年度?)?$"
+)
+# a caption line that also carries the amount unit: "单位名称：西南大学    单位：万元"
+_DEPT_TAIL = re.compile(r"\s+(?:金额)?单位[:：].*$|\t.*$")
 _YEAR = re.compile(r"(20\d{2})\s*年度?(?:部门)?决算")
+# budgets: "2026年区级部门预算", "2019年部门预算", "2019年政府采购预算表" (headings only)
+_BUDGET_YEAR = re.compile(r"(20\d{2})\s*年度?[^\d年]{0,20}?预算(?!执行)")
 _YEAR_LINE = re.compile(r"^(20\d{2})\s*年度?$")
-_ORG_END = re.compile(r"(局|委|院|中心|办|厅|部|会|所|站|队|馆|处|室|社|校|团|司|府|署|台|园|场|库|盟|联)$")
+_ORG_END = re.compile(r"(局|委|院|中心|办|厅|部|会|所|站|队|馆|处|室|社|校|团|司|府|署|台|园|场|库|盟|联|大学)$")
 _UNIT_VALUE = re.compile(r"^(人民币)?(万元|元|千元|亿元)")
-_COVER = re.compile(r"^(.{4,40}?)(20\d{2})年度?部门决算")
+_COVER = re.compile(r"^(.{4,40}?)(20\d{2})年度?(?:区级|市级|省级|县级)?(?:部门|单位)(?:决算|预算)")
 _TOC_TRAIL = re.compile(r"[.…·．\s\d]+$")
 _LEADING_ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）、.．]\s*")
 
 
+def _captions(blocks: list[Block]) -> list[tuple[str, str]]:
+    """(caption, the next text line) for every text line, and for every table-row cell that reads
+    like a caption ("单位名称：西南大学" printed inside a table's header row)."""
+    out: list[tuple[str, str]] = []
+    pending: list[int] = []  # captions waiting for their next text line
+    for b in blocks:
+        if b.kind == "text":
+            t = b.text.strip()
+            for j in pending:
+                out[j] = (out[j][0], t)
+            pending = [len(out)]
+            out.append((t, ""))
+        else:
+            out.extend((c.text.strip(), "") for c in b.cells if _DEPT.match(c.text.strip()))
+    return out
+
+
 def _department(blocks: list[Block]) -> str | None:
+    """The department from captions (部门：, 单位名称：, 预算主管部门：, 编制部门： …), else the cover."""
     votes: Counter[str] = Counter()
-    for i, b in enumerate(blocks):
-        t = b.text.strip()
-        m = _DEPT.match(t)
+    for t, nxt in _captions(blocks):
+        m = _DEPT.match(_DEPT_TAIL.sub("", t))
         if not m:
             continue
         name = m.group(1).strip()
         if _UNIT_VALUE.match(name):
             continue  # 单位：万元 is the amount unit, not the department
-        if not _ORG_END.search(name) and i + 1 < len(blocks):
-            nxt = blocks[i + 1].text.strip()
-            if len(nxt) <= 20 and _ORG_END.search(nxt):
-                name += nxt
+        if not _ORG_END.search(name) and len(nxt) <= 20 and _ORG_END.search(nxt):
+            name += nxt
         votes[name] += 1
     if votes:
         return votes.most_common(1)[0][0]
-    for b in blocks[:20]:  # cover: "XX局2024年度部门决算"
-        m = _COVER.match(b.text.replace(" ", ""))
+    lines = [t for b in blocks if b.kind == "text" and (t := b.text.strip())][:20]
+    for t in lines:  # cover: "XX局2024年度部门决算"
+        m = _COVER.match(t.replace(" ", ""))
         if m and _ORG_END.search(m.group(1)):
             return m.group(1)
-    for b in blocks[:20]:  # cover: "XX局" then "2024年度部门决算"
-        t = b.text.strip()
-        if 4 <= len(t) <= 40 and _ORG_END.search(t) and "决算" not in t and "目录" not in t:
+    for t in lines:  # cover: "XX局" then "2024年度部门决算"
+        if 4 <= len(t) <= 40 and _ORG_END.search(t) and "决算" not in t and "目录" not in t and "预算" not in t:
             return t
     return None
 
 
-def _year(blocks: list[Block]) -> int | None:
+def _year(blocks: list[Block], kind: str = "final") -> int | None:
     votes: Counter[int] = Counter()
     for b in blocks:
         t = b.text.replace(" ", "")
         for m in _YEAR.finditer(t):
             votes[int(m.group(1))] += 2
+        if kind == "budget" and len(t) <= 40:  # a budget names its year in headings and titles
+            for m in _BUDGET_YEAR.finditer(t):
+                votes[int(m.group(1))] += 2
         m2 = _YEAR_LINE.match(t)
         if m2:
             votes[int(m2.group(1))] += 1
@@ -87,8 +114,9 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
     """Facts and metadata from a layout. ``blocks`` (all ingest blocks) feed the metadata."""
     all_blocks = blocks if blocks is not None else layout.text
     text_blocks = [b for b in all_blocks if b.kind == "text"]
-    year = _year(text_blocks)
-    department = _department(text_blocks)
+    what = read_kind(text_blocks, [g.title for g in layout.grids if g.title])
+    year = _year(text_blocks, what.kind)
+    department = _department(all_blocks)
     tables: list[TableInfo] = []
     facts: list[Fact] = []
     warnings = list(layout.warnings)
@@ -96,7 +124,8 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
     seen: set[str] = set()
     first_block: Block | None = None  # the first row of the first standard table
     for grid in layout.grids:
-        tid = _identify(grid)
+        # a budget's tables are not final-accounts tables, whatever their parallel structure
+        tid = None if what.kind == "budget" else _identify(grid)
         if tid is None:
             continue
         if tid in seen:
@@ -135,6 +164,13 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
         facts.extend(perf_facts)
     if first_block is not None:  # the title line before it is not part of the 目录 either
         first_block = _title_block(all_blocks, first_block)
+    family = detect_family(
+        what.kind,
+        tables={t.id for t in tables} | {_unread_table(u) for u in unreadable},
+        titles=[g.title for g in layout.grids if g.title],
+        department=department,
+        text=[b.text for b in text_blocks[:60]],
+    )
     return Document(
         source=layout.source,
         format=layout.format,
@@ -149,7 +185,20 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
         unreadable=unreadable,
         warnings=warnings,
         perf=perf_tables,
+        kind=what.kind,
+        scope=what.scope,
+        family=family.id if family else None,
+        template=what.template,
     )
+
+
+_UNREAD_ID = re.compile(r"^([a-z_]+)（")
+
+
+def _unread_table(entry: str) -> str:
+    """The table id a ``Document.unreadable`` entry is about ("" when it names none)."""
+    m = _UNREAD_ID.match(entry)
+    return m.group(1) if m else ""
 
 
 def _before(a: Block, b: Block, blocks: list[Block]) -> bool:
@@ -179,7 +228,7 @@ def _looks_empty(grid: Grid) -> bool:
 
 
 def _read(tid: str, grid: Grid, year: int | None) -> T.Extracted:
-    if tid in T.CODED_COLUMNS:
+    if tid in T.ALL_CODED_COLUMNS:  # incl. fiscal_expenditure (高等学校 财政拨款支出决算表)
         return T.read_coded(tid, grid)
     if tid in ("income_expense_summary", "fiscal_summary"):
         return T.read_two_sided(tid, grid, year)

@@ -18,10 +18,32 @@ def _norm(s: str) -> str:
     return _SPACES.sub("", s).replace("“", "").replace("”", "").replace('"', "")
 
 
+# a budget table: its title ends in 预算表 / 预算总表, possibly with （功能科目）-like qualifiers;
+# final-accounts titles name 决算 ("政府性基金预算财政拨款收入支出决算表")
+_BUDGET_TITLE = re.compile(r"预算(?:总表|表)(?:[（(][^）)]{1,12}[）)])?$")
+
+
+def is_budget_title(title: str) -> bool:
+    """Whether a printed title names a budget (预算) table rather than a final-accounts one."""
+    t = _norm(title)
+    if "决算" in t:
+        return False
+    if _BUDGET_TITLE.search(t):
+        return True
+    from ..refdata.families import budget_titles
+
+    return any(b in t for b in budget_titles())
+
+
 def identify_title(title: str) -> str | None:
-    """Table id for a printed title, or None when it names no standard table."""
+    """Table id for a printed title, or None when it names no standard table.
+
+    Budget tables (收支预算总表, 一般公共预算支出预算表 …) are not final-accounts tables: they get no
+    id here, whatever their parallel structure (budgets are read by kind, see extract.kind)."""
     t = _norm(title)
     if "绩效" in t or "自评" in t or "说明" in t:
+        return None
+    if is_budget_title(t):
         return None
     if "三公" in t:
         return "three_public"
@@ -33,10 +55,14 @@ def identify_title(title: str) -> str | None:
         return "gov_fund"
     if "一般公共预算" in t and "基本支出" in t:
         return "gpb_basic"
+    if "项目支出" in t and "决算表" in t and ("一般公共预算" in t or "财政拨款" in t):
+        return "gpb_project"  # central departments: 一般公共预算财政拨款项目支出决算表
     if "一般公共预算" in t and "支出" in t and "表" in t:
         return "gpb_expenditure"
     if "财政拨款" in t and ("收入支出" in t or "收支" in t) and "总表" in t:
         return "fiscal_summary"
+    if "财政拨款支出决算表" in t and "收入" not in t:
+        return "fiscal_expenditure"  # 高等学校财政拨款支出决算表: all 财政拨款, not split by fund
     if ("收入支出" in t or "收支" in t) and "总表" in t:
         return "income_expense_summary"
     if "收入决算表" in t or t.endswith("收入表"):

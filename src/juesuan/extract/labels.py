@@ -19,6 +19,22 @@ def norm_label(text: str) -> str:
     return s.replace("其中:", "").replace("其中：", "")
 
 
+def is_part_label(text: str) -> bool:
+    """A "其中：…" line: a part of the line above it, never its sibling."""
+    return _SPACES.sub("", text).startswith("其中")
+
+
+# the labels a total line is printed with (domain.md): 合计, 总计, 收入总计, 本年收入合计, …
+_TOTALS = ("总计", "收入总计", "支出总计", "收入合计", "支出合计", "本年收入合计", "本年支出合计",
+           "当年收入小计", "当年支出小计", "本年收入小计", "本年支出小计", "收支总计")
+
+
+def is_total_label(label: str) -> bool:
+    """Whether a (normalised) row label is a table's total line."""
+    s = norm_label(label)
+    return s.startswith("合计") or s in _TOTALS
+
+
 # ---------------------------------------------------------------- two-sided summaries
 
 _FUNDS = (
@@ -33,19 +49,21 @@ def income_key(label: str, in_opening: bool) -> str | None:
     s = norm_label(label)
     if not s:
         return None
-    if s.startswith("总计"):
+    if s.startswith("总计") or s in ("收入总计", "收支总计"):
         return "income.grand_total"
-    if "本年收入合计" in s or s in ("收入合计", "本年收入小计"):
+    if "本年收入合计" in s or s in ("收入合计", "本年收入小计", "当年收入小计"):
         return "income.total"
     if "使用非财政拨款结余" in s:
         return "income.use_non_fiscal_balance"
-    if "年初" in s and "结转" in s:
+    if ("年初" in s or "上年" in s) and "结转" in s:
         return "income.opening_balance"
     for word, key in _FUNDS:
         if word in s and ("国有资本经营" not in s or key == "soe_capital"):
             return f"income.opening_balance.{key}" if in_opening else f"income.{key}"
     if "国有资本经营" in s:
         return "income.opening_balance.soe_capital" if in_opening else "income.soe_capital"
+    if s.startswith("财政拨款"):  # 财政拨款收入 not split by fund (高等学校 family): added key
+        return "income.opening_balance.fiscal" if in_opening else "income.fiscal"
     if "上级补助" in s:
         return "income.upper_subsidy"
     if "事业收入" in s:
@@ -64,9 +82,9 @@ def expense_key(label: str, class_code: "ClassLookup") -> str | None:
     s = norm_label(label)
     if not s:
         return None
-    if s.startswith("总计"):
+    if s.startswith("总计") or s == "支出总计":
         return "expense.grand_total"
-    if "本年支出合计" in s or s in ("支出合计", "本年支出小计"):
+    if "本年支出合计" in s or s in ("支出合计", "本年支出小计", "当年支出小计"):
         return "expense.total"
     if "结余分配" in s:
         return "expense.balance_distribution"
@@ -111,6 +129,8 @@ def three_public_key(label: str) -> str | None:
     s = norm_label(label)
     if not s:
         return None
+    if "机关运行" in s or "会议" in s or "培训" in s:
+        return None  # printed beside the 三公 lines, not one of them (kept as extra.* rows)
     if s.startswith("合计") or s == "总计":
         return "total"
     if "出国" in s:

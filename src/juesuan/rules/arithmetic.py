@@ -42,6 +42,11 @@ def _soe_rows(ctx: Context) -> Iterator[Identity]:
     yield from _row_sum(ctx, "soe_capital", ctx.rows("soe_capital"), "total", ("basic", "project"))
 
 
+def _fiscal_expenditure_rows(ctx: Context) -> Iterator[Identity]:
+    t = "fiscal_expenditure"
+    yield from _row_sum(ctx, t, ctx.rows(t), "total", ("basic", "project"))
+
+
 def _gov_fund_expense(ctx: Context) -> Iterator[Identity]:
     yield from _row_sum(
         ctx, "gov_fund", ctx.rows("gov_fund"), "expense_total", ("expense_basic", "expense_project")
@@ -324,6 +329,27 @@ RULES = [
         failing=(
             ex("disclosure_stats/vehicles.total/value=12", "disclosure_stats/vehicles.other/value=10",
                "disclosure_stats/vehicles.law_enforcement/value=1"),
+        ),
+    ),
+    Rule(
+        id="JS-AR-012",
+        title="财政拨款支出决算表：合计等于基本支出与项目支出之和",
+        severity="error",
+        family="AR",
+        legal_basis="",
+        message="{table_name}「{row_label}」行：合计 {printed} ≠ 基本支出＋项目支出 {expected}，相差 {difference}",
+        doc=(
+            "财政拨款支出决算表（高等学校等单位的四张表之一，不分资金性质）每一行的合计应等于基本支出与"
+            "项目支出之和；项目支出下的“其中”列（如基本建设资金支出）是项目支出的一部分，不计入。"
+        ),
+        check=_fiscal_expenditure_rows,
+        passing=(
+            ex("fiscal_expenditure/total/total=10.00", "fiscal_expenditure/total/basic=4.00",
+               "fiscal_expenditure/total/project=6.00"),
+        ),
+        failing=(
+            ex("fiscal_expenditure/2050205/total=10.00", "fiscal_expenditure/2050205/basic=4.00",
+               "fiscal_expenditure/2050205/project=5.00"),
         ),
     ),
 ]

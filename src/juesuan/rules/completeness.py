@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ..model import STANDARD_TABLES, CellRef
+from ..refdata.families import DEFAULT_FAMILY, get_family, required_tables
 from .cross import LAW_ART6
 from .engine import Context, Issue, Rule, ex
 from .hierarchy import CODED_TABLES
@@ -14,6 +16,7 @@ from .names import table_name
 LAW_143_EMPTY = "《地方预决算公开操作规程》（财预〔2016〕143号）：没有数据的表格应当列示空表并说明。"
 
 ALL_TABLES = STANDARD_TABLES
+_UNIVERSITY = ("income_expense_summary", "income", "expenditure", "fiscal_expenditure")
 
 
 def _toc_tables(ctx: Context) -> set[str]:
@@ -22,11 +25,46 @@ def _toc_tables(ctx: Context) -> set[str]:
     return {t for entry in ctx.doc.toc if (t := identify_title(entry))}
 
 
+# Document.unreadable entries name their table first: "gov_fund（标题，第3页）：reason"
+_UNREAD_ENTRY = re.compile(r"^([a-z_]+)（(.*?)）[:：]\s*(.*)$", re.S)
+
+
+def unread_tables(ctx: Context) -> dict[str, tuple[str, str]]:
+    """Tables printed but not read: table id -> (where, why). From ``TableInfo.unread`` and from
+    ``Document.unreadable``."""
+    out: dict[str, tuple[str, str]] = {}
+    for info in ctx.doc.tables:
+        if info.unread:
+            out.setdefault(info.id, (f"{info.title or table_name(info.id)}，{info.prov.describe()}", info.unread))
+    for entry in ctx.doc.unreadable:
+        m = _UNREAD_ENTRY.match(entry)
+        if m:
+            out.setdefault(m.group(1), (m.group(2), m.group(3)))
+    return out
+
+
+def _family_name(ctx: Context) -> str:
+    try:
+        return get_family(ctx.doc.family or DEFAULT_FAMILY).name
+    except KeyError:
+        return get_family(DEFAULT_FAMILY).name
+
+
 def _missing(ctx: Context, in_toc: bool) -> Iterator[Issue]:
     toc = _toc_tables(ctx)
-    for table in STANDARD_TABLES:
-        if not ctx.present(table) and (table in toc) == in_toc:
-            yield Issue({"table_name": table_name(table)}, [table])
+    unread = unread_tables(ctx)  # printed but not read: reported by JS-CP-005, never as missing
+    required = required_tables(ctx.doc.family)
+    for table in required:
+        if not ctx.present(table) and table not in unread and (table in toc) == in_toc:
+            yield Issue(
+                {"table_name": table_name(table), "family": _family_name(ctx), "count": str(len(required))},
+                [table],
+            )
+
+
+def _unread(ctx: Context) -> Iterator[Issue]:
+    for table, (where, why) in unread_tables(ctx).items():
+        yield Issue({"table_name": table_name(table), "where": where, "reason": why}, [table])
 
 
 def _missing_listed(ctx: Context) -> Iterator[Issue]:
@@ -125,16 +163,25 @@ RULES = [
         severity="error",
         family="CP",
         legal_basis=LAW_143_EMPTY,
-        message="未找到{table_name}，目录中也未列示；九张决算表均应公开，无数据的表应以空表公开并说明",
+        message="未找到{table_name}，目录中也未列示；{family}的{count}张决算表均应公开，无数据的表应以空表公开并说明",
         doc=(
-            "部门决算应公开九张标准决算表（收入支出决算总表、收入决算表、支出决算表、财政拨款收入支出决算总表、"
+            "应公开的表取决于文件所属的模板族（refdata/data/families.json，见 docs/families.md）：地方部门决算"
+            "公开九张标准决算表（收入支出决算总表、收入决算表、支出决算表、财政拨款收入支出决算总表、"
             "一般公共预算财政拨款支出决算表、一般公共预算财政拨款基本支出决算表、政府性基金预算财政拨款收入"
-            "支出决算表、国有资本经营预算财政拨款支出决算表、财政拨款“三公”经费支出决算表）。无数据的表以空表"
-            "公开即视为已公开；既不在正文也不在目录中的表报告为缺失。"
+            "支出决算表、国有资本经营预算财政拨款支出决算表、财政拨款“三公”经费支出决算表），中央部门另加"
+            "一般公共预算财政拨款项目支出决算表，高等学校公开四张表（收支决算总表、收入决算表、支出决算表、"
+            "财政拨款支出决算表）。无数据的表以空表公开即视为已公开；已印刷但未能读取的表由 JS-CP-005 报告，"
+            "不算缺失；既不在正文也不在目录中的表报告为缺失。"
         ),
         check=_missing_unlisted,
-        passing=(ex(tables=ALL_TABLES[:6] + ALL_TABLES[8:], empty=("gov_fund", "soe_capital")),),
-        failing=(ex(tables=ALL_TABLES[:8]),),
+        passing=(
+            ex(tables=ALL_TABLES[:6] + ALL_TABLES[8:], empty=("gov_fund", "soe_capital")),
+            ex(tables=_UNIVERSITY, meta={"family": "university_four"}),
+        ),
+        failing=(
+            ex(tables=ALL_TABLES[:8]),
+            ex(tables=_UNIVERSITY[:3], meta={"family": "university_four"}),
+        ),
     ),
     Rule(
         id="JS-CP-003",
@@ -174,6 +221,24 @@ RULES = [
         failing=(
             ex("gpb_expenditure/2080101/total=5.00", labels={"gpb_expenditure/2080101": "行政单位离退休"}),
             ex("gpb_basic/30217/amount=1.00", labels={"gpb_basic/30217": "公务用车运行维护费"}),
+        ),
+    ),
+    Rule(
+        id="JS-CP-005",
+        title="决算表已印刷但未能读取",
+        severity="warning",
+        family="CP",
+        legal_basis=LAW_143_EMPTY,
+        message="{table_name}已印刷（{where}），但未能读取：{reason}；该表未核对，请人工复核",
+        doc=(
+            "文件中印有该表（按标题、注释或列结构识别），但表格未能可靠读取（表头无法识别、未读出任何数值等）。"
+            "这样的表不报告为缺失（JS-CP-001、JS-CP-002），也不参与核对；原因随提示给出。"
+        ),
+        check=_unread,
+        passing=(ex(tables=ALL_TABLES),),
+        failing=(
+            ex(tables=ALL_TABLES[:6] + ALL_TABLES[7:],
+               meta={"unreadable": ("gov_fund（政府性基金预算财政拨款收入支出决算表，第3页）：未读出任何数值",)}),
         ),
     ),
 ]

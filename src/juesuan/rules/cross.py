@@ -49,6 +49,8 @@ def _fund_column(ctx: Context, column: str, table: str, table_column: str) -> It
 
 def _income_lines(ctx: Context) -> Iterator[Identity]:
     fiscal = [(1, (IES, f"income.{f}", "amount")) for f in ("gpb", "gov_fund", "soe_capital")]
+    if ctx.has_row(IES, "income.fiscal"):  # 财政拨款收入 printed as one line (高等学校 family)
+        fiscal = [(1, (IES, "income.fiscal", "amount"))]
     if printed := printed_total(ctx, "income", "fiscal"):
         yield Identity(printed, fiscal)
     for col in ("upper_subsidy", "operating", "business", "affiliate_remit", "other", "total"):

@@ -30,6 +30,8 @@ def _example(eid: str, e: Example) -> str:
         parts.append("名称：" + "、".join(f"{k}=「{v}」" for k, v in e.labels))
     if e.text:
         parts.append("情况说明：" + " ⏎ ".join(f"「{line}」" for line in e.text))
+    if e.meta:
+        parts.append("文件：" + "、".join(f"{k}={'、'.join(v) if isinstance(v, tuple) else v}" for k, v in e.meta))
     if e.note:
         parts.append(f"（{e.note}）")
     return f"- **{eid}**：" + "；".join(parts)

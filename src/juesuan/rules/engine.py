@@ -52,6 +52,7 @@ FAMILIES: dict[str, str] = {
     "PF": "绩效自评",
     "NR": "叙述一致",
     "NP": "叙述完整",
+    "KD": "文件类型",
 }
 
 _ZERO_2DP = Decimal("0.00")
@@ -103,6 +104,7 @@ class Example:
     labels: tuple[tuple[str, str], ...] = ()  # ("table/row", printed name)
     note: str = ""
     text: tuple[str, ...] = ()  # narrative lines (情况说明), read into claims
+    meta: tuple[tuple[str, object], ...] = ()  # Document attributes: kind, template, family, unreadable
 
 
 def ex(
@@ -113,10 +115,11 @@ def ex(
     labels: dict[str, str] | None = None,
     note: str = "",
     text: Iterable[str] = (),
+    meta: dict[str, object] | None = None,
 ) -> Example:
     return Example(
         tuple(cells), tuple(tables), tuple(empty), tuple(toc), tuple((labels or {}).items()), note,
-        tuple(text),
+        tuple(text), tuple((meta or {}).items()),
     )
 
 
@@ -143,6 +146,8 @@ def example_document(example: Example, year: int = 2024) -> Document:
         source="example", format="text", department="示例部门", year=year, unit="万元",
         tables=tables, facts=facts, toc=list(example.toc), text=_example_text(example.text),
     )
+    for name, value in example.meta:
+        setattr(doc, name, list(value) if isinstance(value, tuple) else value)
     if example.text:
         from ..extract.claims import extract_claims_from_blocks
 
@@ -178,6 +183,9 @@ class Rule:
     cells_read: Callable[["Context"], Iterable[Key]] | None = None
     # the document kinds the rule applies to (Document.kind): final-accounts rules by default
     kinds: tuple[str, ...] = ("final",)
+    # findings of one cause (one per bare change, one per placeholder): merged into one finding
+    # per document that lists every place and keeps every cell (:mod:`.grouping`)
+    group: bool = False
 
     @property
     def family_name(self) -> str:
@@ -433,8 +441,14 @@ def _sort_key(ctx: Context, finding: Finding, row: str | None) -> tuple:
 
 def run(doc: Document, rules: Iterable[Rule], rounding: Rule) -> list[Finding]:
     """All findings of ``rules`` on ``doc``, sorted by severity, table, row."""
+    from .grouping import group_findings
+    from .reading import RULE as READING, collapse_unread
+
+    rules = list(rules)
     ctx = Context(doc)
     keyed: list[tuple[tuple, Finding]] = []
+    inside: dict[int, str] = {}  # id(finding) → the one table whose identity it judges (families AR, HI)
+    row_checks: dict[str, dict[str, bool]] = {}  # table → row → some row identity (AR) fails
     for rule in rules:
         if rule.check is None:
             continue
@@ -450,6 +464,10 @@ def run(doc: Document, rules: Iterable[Rule], rounding: Rule) -> list[Finding]:
             if not ctx.checkable(item):
                 continue
             result = judge(ctx, item)
+            one = item.printed[0] if rule.family in ("AR", "HI") and len({k[0] for k in item.keys()}) == 1 else None
+            if one is not None and rule.family == "AR" and any(k in ctx.index for _, k in item.terms):
+                rows = row_checks.setdefault(one, {})
+                rows[item.printed[1]] = rows.get(item.printed[1], False) or result.outcome == "mismatch"
             if result.outcome == "exact":
                 continue
             fields = _identity_fields(ctx, item, result)
@@ -472,8 +490,13 @@ def run(doc: Document, rules: Iterable[Rule], rounding: Rule) -> list[Finding]:
                 family=about.family,
             )
             keyed.append((_sort_key(ctx, f, item.printed[1]), f))
+            if one is not None:
+                inside[id(f)] = one
+    if any(r.id == READING.id for r in rules):
+        for f in collapse_unread(ctx, keyed, inside, row_checks):
+            keyed.append((_sort_key(ctx, f, None), f))
     keyed.sort(key=lambda kf: kf[0])
-    return [f for _, f in keyed]
+    return group_findings([f for _, f in keyed], {r.id for r in rules if r.group})
 
 
 def identity_cells(doc: Document, rules: Iterable[Rule]) -> set[Key]:

@@ -16,6 +16,7 @@ CODED_TABLES: dict[str, tuple[str, ...]] = {
         "opening_balance", "income", "expense_total", "expense_basic", "expense_project", "closing_balance",
     ),
     "soe_capital": ("total", "basic", "project"),
+    "fiscal_expenditure": ("total", "basic", "project"),
 }
 
 PERSONNEL_CLASSES = ("301", "303")

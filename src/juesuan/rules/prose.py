@@ -23,6 +23,7 @@ from difflib import SequenceMatcher
 from typing import Callable, Iterator
 
 from ..model import CellRef, Claim, Provenance
+from ..refdata import families
 from .engine import Context, Issue, Rule, ex
 from .link import Heading, Outline, outline_of
 
@@ -166,6 +167,16 @@ def topics_found(ctx: Context) -> dict[str, bool]:
     return {key: test(p) for key, _, test in _TOPICS}
 
 
+def _family_topics(family_id: str | None) -> tuple[str, ...]:
+    """The parts the document's template family requires (empty: all of ``_TOPICS``)."""
+    if not family_id:
+        return ()
+    try:
+        return families.get_family(family_id).narrative_topics
+    except KeyError:
+        return ()
+
+
 def _narrative_ref(title: str) -> CellRef:
     return CellRef("narrative", title, "missing", "", label=title)
 
@@ -174,8 +185,9 @@ def _missing_topics(ctx: Context) -> Iterator[Issue]:
     p = _prose(ctx)
     if not p.narrative:
         return  # no narrative read at all (a tables-only file): nothing to judge
+    wanted = _family_topics(ctx.doc.family)
     for key, name, test in _TOPICS:
-        if not test(p):
+        if (not wanted or key in wanted) and not test(p):
             yield Issue({"item": name}, ["narrative"], [_narrative_ref(name)], row=key)
 
 
@@ -589,9 +601,11 @@ RULES = [
         doc=(
             "与上年相比的每一项增减变化，以及决算数与预算数相差 10% 以上（完成率低于 90% 或高于 110%）的，都应在同一句"
             "或紧随的两句内说明原因（“主要原因”“由于”“主要是”……）；只写“无”“XXX”等占位文字视为未说明。句末以"
-            "“其中：”引出分项的，由分项说明。持平、无支出的不要求说明。"
+            "“其中：”引出分项的，由分项说明。持平、无支出的不要求说明。同一文件中的多处合并为一条，逐一列出各处"
+            "（每处的句子位置都保留在单元格中）。"
         ),
         check=_unexplained,
+        group=True,
         passing=(
             ex(text=("一、收入支出决算总体情况说明",
                      "收入总计 100.00 万元，比上年增加 20.00 万元，增长 25.00%。主要原因是人员增加。")),

@@ -12,8 +12,9 @@ SUMMARIES = ("income_expense_summary", "fiscal_summary")
 
 INCOME_LINES = {
     "income_expense_summary": (
-        "income.gpb", "income.gov_fund", "income.soe_capital", "income.upper_subsidy",
-        "income.operating", "income.business", "income.affiliate_remit", "income.other",
+        "income.gpb", "income.gov_fund", "income.soe_capital",
+        "income.fiscal",  # 财政拨款收入 not split by fund (高等学校 family): printed instead of the three
+        "income.upper_subsidy", "income.operating", "income.business", "income.affiliate_remit", "income.other",
     ),
     "fiscal_summary": ("income.gpb", "income.gov_fund", "income.soe_capital"),
 }

@@ -172,6 +172,8 @@ _REASON_BEFORE = re.compile(r"原因(?:是|为|如下)?[：:]?\s*$")
 
 
 def _placeholders(ctx: Context) -> Iterator[Issue]:
+    if ctx.doc.template:
+        return  # a template or draft: one finding for the whole document (JS-KD-002)
     for b, text in _text_blocks(ctx):
         for m in _PLACEHOLDER.finditer(text):
             if _REASON_BEFORE.search(text[: m.start()]):
@@ -240,7 +242,8 @@ RULES = [
         message="{where}仍有占位文字“{placeholder}”：“{quote}”",
         doc=(
             "公开文本中不应留有模板的占位文字：连续两个以上的 X、Ｘ 或 ×（“上海市普陀区XX局”“××万元”）。"
-            "“主要原因：XXX”这类以占位文字作答的原因由 JS-NP-004 报告，本条不重复。"
+            "“主要原因：XXX”这类以占位文字作答的原因由 JS-NP-004 报告，本条不重复。整份文件是模板或草稿"
+            "（extract.kind）时由 JS-KD-002 报告一次，本条不逐处报告。"
         ),
         check=_placeholders,
         passing=(ex(text=("第二部分 上海市普陀区财政局 2024 年度部门决算表", "共有 X 光机 1 台。")),),

@@ -232,3 +232,45 @@ def test_elements_are_counted_before_a_tree_is_built(tmp_path):
         read_raw(path)
     assert info.value.name == "elements"
     assert len(read_raw(path).blocks) == 5000
+
+
+def test_ocr_pages_and_seconds_limits_refuse_the_scan(monkeypatch):
+    """A scan with more pages than the OCR limit is refused before any OCR runs; a slow OCR stops
+    at the time limit; a failing page is a warning without Python's exception text."""
+    import dataclasses
+    import time as _time
+    from types import SimpleNamespace
+
+    import pytest
+
+    from juesuan import limits as L
+    from juesuan.ingest import ocr as ocr_mod
+    from juesuan.ingest.errors import LimitExceeded
+    from juesuan.ingest.pdf_scan import _read_scans
+
+    calls: list[int] = []
+
+    def fake_ocr(_doc, index):
+        calls.append(index)
+        raise ValueError("engine broke")
+
+    monkeypatch.setattr(ocr_mod, "available", lambda: True)
+    monkeypatch.setattr(ocr_mod, "ocr_pdf_page", fake_ocr)
+    pages = [SimpleNamespace(no=i + 1) for i in range(5)]
+    try:
+        L.use(dataclasses.replace(L.Limits(), ocr_pages=3))
+        with pytest.raises(LimitExceeded) as err:
+            _read_scans(None, list(pages), [0, 1, 2, 3, 4], [], None)
+        assert err.value.name == "ocr_pages" and calls == []
+        L.use(dataclasses.replace(L.Limits(), ocr_pages=10))
+        warnings: list[str] = []
+        _read_scans(None, list(pages), [0, 1], warnings, None)
+        assert calls == [0, 1] and all("ValueError" not in w and "第" in w for w in warnings)
+        L.use(dataclasses.replace(L.Limits(), ocr_seconds=1))
+        clock = iter([0.0, 5.0, 10.0, 15.0])
+        monkeypatch.setattr(_time, "monotonic", lambda: next(clock))
+        with pytest.raises(LimitExceeded) as err:
+            _read_scans(None, list(pages), [0, 1], [], None)
+        assert err.value.name == "ocr_seconds"
+    finally:
+        L.use(None)

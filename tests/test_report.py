@@ -552,3 +552,17 @@ def test_sheet_title_is_valid_and_unique() -> None:
     assert len(t) <= 31 and not re.search(r"[\[\]:*?/\\]", t)
     assert sheet_title("Findings", taken) == "Findings_2"
     assert sheet_title("", taken) == "sheet"
+
+
+def test_report_title_follows_the_document_kind_and_scope():
+    """A budget is not reported as a 决算 check; a unit's document is a 单位 one."""
+    from dataclasses import replace
+
+    from juesuan.model import Document
+    from juesuan.report.common import report_title
+
+    doc = Document(source="x.pdf", format="pdf", department="某局", year=2026, unit="万元", tables=[], facts=[])
+    assert report_title(doc) == "部门决算检查报告"
+    assert report_title(replace(doc, kind="budget")) == "部门预算检查报告"
+    assert report_title(replace(doc, kind="budget", scope="unit")) == "单位预算检查报告"
+    assert report_title(replace(doc, kind="unknown")) == "部门决算检查报告"

@@ -50,6 +50,13 @@ NARRATIVE_COLUMNS_ZH: dict[str, str] = {
 _PERF_ROW_NAMES = {"total": "总分", "indicators": "指标自评得分小计", "deduction": "减分项", "funds.total": "资金总额"}
 
 
+def report_title(doc: Document) -> str:
+    """The report's title, by what the document is: 部门决算 / 单位预算 / … 检查报告."""
+    what = {"budget": "预算", "final": "决算"}.get(doc.kind, "决算")
+    who = "单位" if doc.scope == "unit" else "部门"
+    return f"{who}{what}检查报告"
+
+
 def table_name(table_id: str) -> str:
     if table_id == NARRATIVE:
         return "情况说明"

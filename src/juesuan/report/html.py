@@ -23,6 +23,7 @@ from .common import (
     location,
     missing_standard_tables,
     ordered_findings,
+    report_title,
     row_labels,
     sentence_parts,
     severity_name,
@@ -123,6 +124,7 @@ def render_html(result: CheckResult) -> str:
     template = _environment().get_template("report.html.j2")
     return template.render(
         doc=doc,
+        title=report_title(doc),
         source=file_name(doc.source),
         version=__version__,
         findings=finding_views(findings, grids, labels, perf),

@@ -15,6 +15,7 @@ from .common import (
     location,
     missing_standard_tables,
     ordered_findings,
+    report_title,
     row_labels,
     severity_name,
     table_name,
@@ -86,7 +87,7 @@ def render_markdown(result: CheckResult) -> str:
     dept = doc.department or "（单位未识别）"
     year = f"{doc.year}年度" if doc.year else "（年度未识别）"
 
-    out = [f"# 部门决算检查报告：{md_escape(dept)} {md_escape(year)}", ""]
+    out = [f"# {report_title(doc)}：{md_escape(dept)} {md_escape(year)}", ""]
     out += [
         f"- 单位：{md_escape(dept)}",
         f"- 年度：{md_escape(str(doc.year) if doc.year else '未识别')}",

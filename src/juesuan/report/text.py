@@ -12,6 +12,7 @@ from .common import (
     missing_standard_tables,
     ordered_findings,
     row_labels,
+    report_title,
     severity_name,
     table_name,
 )
@@ -26,7 +27,7 @@ def render_text(result: CheckResult) -> str:
     labels = row_labels(doc)
     findings = ordered_findings(result)
     out = [
-        "部门决算检查报告",
+        report_title(doc),
         f"单位：{_one_line(doc.department or '未识别')}",
         f"年度：{doc.year or '未识别'}",
         f"来源文件：{_one_line(file_name(doc.source))}",

@@ -16,7 +16,7 @@ _DEPT = re.compile(
     r"^(?:部门|单位|部门名称|单位名称|预算单位|填报单位|编制单位|预算主管部门|主管部门|编制部门|填报部门)[:：]\s*"
     r"(\S.*?)\s*(\d{4}\s*年度?)?$"
 )
-# a caption line that also carries the amount unit: "单位名称：西南大学    单位：万元"
+# a caption line that also carries the amount unit: "单位名称：某某大学    单位：万元"
 _DEPT_TAIL = re.compile(r"\s+(?:金额)?单位[:：].*$|\t.*$")
 _YEAR = re.compile(r"(20\d{2})\s*年度?(?:部门)?决算")
 # budgets: "2026年区级部门预算", "2019年部门预算", "2019年政府采购预算表" (headings only)
@@ -31,7 +31,7 @@ _LEADING_ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）�
 
 def _captions(blocks: list[Block]) -> list[tuple[str, str]]:
     """(caption, the next text line) for every text line, and for every table-row cell that reads
-    like a caption ("单位名称：西南大学" printed inside a table's header row)."""
+    like a caption ("单位名称：某某大学" printed inside a table's header row)."""
     out: list[tuple[str, str]] = []
     pending: list[int] = []  # captions waiting for their next text line
     for b in blocks:

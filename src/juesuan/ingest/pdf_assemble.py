@@ -92,7 +92,7 @@ _NOT_TITLE_PART = re.compile(r"单位[:：]|公开\s*\d+\s*表|^\d{1,4}$|^注[:�
 
 def _title_continues(a: _Item, b: _Item, pages: dict[int, _Page], body_em: float) -> bool:
     """A centred title in type larger than the body text that wraps (cover, part headings):
-    ``上海市普陀区规划和自然`` / ``资源局`` / ``2024 年度部门决算``."""
+    ``某某市某某区规划和自然`` / ``资源局`` / ``2024 年度部门决算``."""
     la, lb = a.line, b.line
     if la is None or lb is None or a.page != b.page:
         return False

@@ -70,13 +70,8 @@ def _shares(ctx: Context, a: Analysis) -> None:
         if not parts or not wholes:
             continue
         pairs = [(p, w) for p in parts for w in wholes]
-        best = _first_ok(pairs, lambda p, w: _share_ratio(c.value, p, w))
-        if best is None or best[0].outcome == "exact":
-            continue
-        if best[0].outcome == "mismatch" and (got := _rounded_rate(c.value, pairs, _share_ratio)) is not None:
-            _, _, _, p, w = got[1]
-            _rounded_item(a, i, got[0], got[1], "占比",
-                          f"{_amount(p)} ÷ {_amount(w)}")
+        best = _judge_rate(a, i, pairs, _share_ratio, "占比", lambda p, w: f"{_amount(p)} ÷ {_amount(w)}")
+        if best is None:
             continue
         r, keys, others, p, w = best
         if r.outcome == "mismatch":
@@ -111,6 +106,21 @@ def _rounded_rate(value: Decimal, pairs: list, judge) -> tuple[int, tuple] | Non
 
     places = coarser_places(value, at)
     return None if places is None else (places, last[0])
+
+
+def _judge_rate(a: Analysis, i: int, pairs: list, judge, what: str, detail) -> tuple | None:
+    """The best candidate (numerator, denominator) for claim ``i``'s printed percentage, when it
+    does not agree: None when one agrees exactly, or when it agrees rounded to fewer decimals than
+    printed (then a JS-NR-011 warning is added, ``detail(numerator, denominator)`` its working)."""
+    value = a.doc.claims[i].value
+    best = _first_ok(pairs, lambda p, w: judge(value, p, w))
+    if best is None or best[0].outcome == "exact":
+        return None
+    if best[0].outcome == "mismatch" and (got := _rounded_rate(value, pairs, judge)) is not None:
+        _, _, _, p, w = got[1]
+        _rounded_item(a, i, got[0], got[1], what, detail(p, w))
+        return None
+    return best
 
 
 def _rounded_item(a: Analysis, i: int, places: int, best: tuple, what: str, detail: str) -> None:
@@ -176,20 +186,18 @@ def _changes(ctx: Context, a: Analysis) -> None:
             currents.append((fv, keys, None))
         xc = (xv, [], j)
         pairs = [(xc, cur) for cur in currents]
-        best = _first_ok(
-            pairs,
-            lambda p, w: compare_ratio(c.value, p, w, change=c.direction),  # type: ignore[arg-type]
-        )
-        if best is None or best[0].outcome == "exact":
-            continue
-        if best[0].outcome == "mismatch" and (got := _rounded_rate(
-            c.value, pairs, lambda v, p, w: compare_ratio(v, p, w, change=c.direction)  # type: ignore[arg-type]
-        )) is not None:
-            _, _, _, xv2, cur2 = got[1]
+        change = "增加" if x.direction == "increase" else "减少"
+
+        def working(xv2: Decimal, cur2: Decimal) -> str:
             prior2 = cur2 - xv2 if c.direction == "increase" else cur2 + xv2
-            _rounded_item(a, i, got[0], got[1], "增减幅度",
-                          f"{'增加' if x.direction == 'increase' else '减少'} {x.raw} 万元、本年 {_amount(cur2)} 万元"
-                          f"（推算上年 {_amount(prior2)} 万元）")
+            return f"{change} {x.raw} 万元、本年 {_amount(cur2)} 万元（推算上年 {_amount(prior2)} 万元）"
+
+        best = _judge_rate(
+            a, i, pairs,
+            lambda v, p, w: compare_ratio(v, p, w, change=c.direction),  # type: ignore[arg-type]
+            "增减幅度", working,
+        )
+        if best is None:
             continue
         r, ks, others, xv, cur = best
         prior = cur - xv if c.direction == "increase" else cur + xv
@@ -256,12 +264,9 @@ def _completion(ctx: Context, a: Analysis) -> None:
         if not finals or not budgets:
             continue
         pairs = [(f, b) for f in finals for b in budgets]
-        best = _first_ok(pairs, lambda f, b: _completion_ratio(c.value, f, b))
-        if best is None or best[0].outcome == "exact":
-            continue
-        if best[0].outcome == "mismatch" and (got := _rounded_rate(c.value, pairs, _completion_ratio)) is not None:
-            _, _, _, f, b = got[1]
-            _rounded_item(a, i, got[0], got[1], "完成率", f"决算数 {_amount(f)} ÷ 预算数 {_amount(b)}")
+        best = _judge_rate(a, i, pairs, _completion_ratio, "完成率",
+                           lambda f, b: f"决算数 {_amount(f)} ÷ 预算数 {_amount(b)}")
+        if best is None:
             continue
         r, keys, others, f, b = best
         fields = {

@@ -84,7 +84,8 @@ def merged_area(ref: str) -> tuple[int, int] | None:
     return (c2 - c1 + 1) * (r2 - r1 + 1), c2
 
 
-def _col_letters(col: int) -> str:
+def column_letters(col: int) -> str:
+    """A 1-based column number as Excel letters (1 → A, 28 → AB); no openpyxl import needed."""
     s = ""
     while col:
         col, rem = divmod(col - 1, 26)
@@ -102,7 +103,7 @@ def _clipped(ref: str, max_row: int, max_col: int) -> str | None:
     r2, c2 = min(r2, max_row), min(c2, max_col)
     if r1 > r2 or c1 > c2 or (r1 == r2 and c1 == c2):
         return None
-    return f"{_col_letters(c1)}{r1}:{_col_letters(c2)}{r2}"
+    return f"{column_letters(c1)}{r1}:{column_letters(c2)}{r2}"
 
 
 _SCANNED = ("{*}row", "{*}c", "{*}mergeCell", "{*}sheetData")  # the elements the scan looks at

@@ -41,6 +41,7 @@ from ..limits import CellBudget, current
 from ..model import Block, Cell, Provenance, RawDocument
 from .errors import InputError, LimitExceeded
 from .html import WATERMARKS, office_reason, is_meta_text, tidy
+from .package import column_letters
 
 _NOTE = re.compile(r"^(注[:：]|注\s|说明[:：]|备注|如本表|本表(金额|反映|无数据|为空))")
 _FURNITURE = re.compile(r"^(第?\s*[-—]?\s*\d{1,4}\s*[-—]?\s*页?|续表.*|[-—]\s*\d+\s*[-—]|\d+\s*/\s*\d+)$")
@@ -187,14 +188,6 @@ def cell_text(value: Any, number_format: str | None) -> str:
 # --------------------------------------------------------------------------- sheets
 
 
-def _col_letter(col: int) -> str:
-    s = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
-
 def _sheet_ref(name: str) -> str:
     return f"'{name}'" if re.search(r"[^\w]", name) else name
 
@@ -289,7 +282,7 @@ def sheet_blocks(
             for c, t in sorted(row.cells.items()):
                 if t in WATERMARKS:
                     continue
-                prov = Provenance(ref=f"{sref}!{_col_letter(c)}{row.r}")
+                prov = Provenance(ref=f"{sref}!{column_letters(c)}{row.r}")
                 blocks.append(Block("text", [Cell(t, prov)], prov))
             i += 1
             continue
@@ -300,10 +293,10 @@ def sheet_blocks(
         last = max(max(max(r.cells), merged_end.get(r.r, 0)) for r in run)
         budget.add(len(run) * (last - first_col + 1))
         for r in run:
-            prov = Provenance(ref=f"{sref}!{_col_letter(first_col)}{r.r}:{_col_letter(last)}{r.r}")
+            prov = Provenance(ref=f"{sref}!{column_letters(first_col)}{r.r}:{column_letters(last)}{r.r}")
             empty = Cell("", prov)  # shared by the row's empty cells (no fact comes from them)
             cells_ = [
-                Cell(r.cells[c], Provenance(ref=f"{sref}!{_col_letter(c)}{r.r}")) if c in r.cells else empty
+                Cell(r.cells[c], Provenance(ref=f"{sref}!{column_letters(c)}{r.r}")) if c in r.cells else empty
                 for c in range(first_col, last + 1)
             ]
             blocks.append(Block("row", cells_, prov))

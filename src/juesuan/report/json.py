@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from juesuan.model import CellRef, CheckResult, Finding, TableInfo, format_decimal
+from juesuan.rules.fingerprint import fingerprint
 from juesuan.money import parse_amount
 from juesuan.safe_output import file_name
 
@@ -75,6 +76,7 @@ def _cell(c: CellRef, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
 def _finding(f: Finding, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
     return {
         "rule": f.rule,
+        "fingerprint": fingerprint(f),
         "severity": f.severity,
         "severity_name": severity_name(f.severity),
         "family": f.family,

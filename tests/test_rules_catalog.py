@@ -49,7 +49,7 @@ def test_example(rule, kind, example):
 
 @pytest.mark.parametrize("rule", CATALOG, ids=lambda r: r.id)
 def test_rule_metadata(rule):
-    assert re.fullmatch(r"JS-(AR|HI|SB|XT|CP|RD|PF|NR|NP|KD)-\d{3}", rule.id)
+    assert re.fullmatch(r"JS-(AR|HI|SB|XT|CP|RD|PF|NR|NP|KD|BG|BN)-\d{3}", rule.id)
     assert rule.id[3:5] == rule.family and rule.family in FAMILIES
     assert rule.severity in SEVERITY_ORDER
     assert re.search(r"[\u4e00-\u9fff]", rule.title), "title is Chinese"

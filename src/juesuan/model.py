@@ -122,6 +122,21 @@ TABLE_IDS: tuple[str, ...] = (
     # additions (contract v1, adding only): tables of other template families
     "fiscal_expenditure",  # 财政拨款支出决算表 (高等学校 four tables: all 财政拨款, not split by fund)
     "gpb_project",  # 一般公共预算财政拨款项目支出决算表 (central departments)
+    # budget tables (docs/facts-additions.md, "Budget tables"): a budget's own ids, never a final's
+    "budget_summary",
+    "budget_income",
+    "budget_expenditure",
+    "budget_fiscal_summary",
+    "budget_fiscal_expenditure",
+    "budget_gpb_expenditure",
+    "budget_gov_fund",
+    "budget_soe_capital",
+    "budget_gpb_basic",
+    "budget_fiscal_basic",
+    "budget_three_public",
+    "budget_running_cost",
+    "budget_procurement",
+    "budget_performance",
 )
 
 # The nine tables every local department must publish (disclosure_stats is regional). Which
@@ -141,6 +156,20 @@ TABLE_NAMES_ZH: dict[str, str] = {
     "disclosure_stats": "部门决算公开相关信息统计表",
     "fiscal_expenditure": "财政拨款支出决算表",
     "gpb_project": "一般公共预算财政拨款项目支出决算表",
+    "budget_summary": "收支预算总表",
+    "budget_income": "收入预算表",
+    "budget_expenditure": "支出预算表",
+    "budget_fiscal_summary": "财政拨款收支预算总表",
+    "budget_fiscal_expenditure": "财政拨款支出预算表",
+    "budget_gpb_expenditure": "一般公共预算支出预算表",
+    "budget_gov_fund": "政府性基金预算支出预算表",
+    "budget_soe_capital": "国有资本经营预算支出预算表",
+    "budget_gpb_basic": "一般公共预算基本支出预算表",
+    "budget_fiscal_basic": "财政拨款基本支出预算表",
+    "budget_three_public": "“三公”经费支出预算表",
+    "budget_running_cost": "机关运行经费支出预算表",
+    "budget_procurement": "政府采购预算表",
+    "budget_performance": "项目支出绩效目标表",
 }
 
 DocumentKind = Literal["final", "budget", "unknown"]
@@ -284,13 +313,33 @@ class CellRef:
     label: str = ""
     project: str = ""  # perf_* tables only: the self-evaluation the cell belongs to (Fact.project)
     ref: str | None = None  # sheet cell / DOCX table position, where there are no lines or pages
+    unit: str = ""  # the printed unit when it is not 万元 ("元", "千元"): ``value`` is then in that unit
 
     @classmethod
     def of(cls, fact: Fact) -> "CellRef":
         p = fact.prov
         return cls(
-            fact.table, fact.row, fact.column, fact.raw, p.page, p.line, fact.label, fact.project, p.ref
+            fact.table, fact.row, fact.column, fact.raw, p.page, p.line, fact.label, fact.project, p.ref,
+            printed_unit(fact),
         )
+
+
+# the factor from a printed unit to 万元 (extract.builder applies it to every fact of a table)
+UNIT_FACTORS: dict[str, Decimal] = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
+
+
+def printed_unit(fact: Fact) -> str:
+    """The unit a fact was printed in when it was converted to 万元 (元 tables), else ""."""
+    from .money import parse_amount
+
+    try:
+        printed = parse_amount(fact.raw)
+    except ValueError:
+        return ""
+    if printed is None or printed == 0 or printed == fact.value:
+        return ""
+    ratio = fact.value / printed
+    return next((u for u, f in UNIT_FACTORS.items() if f == ratio), "")
 
 
 @dataclass(slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .extract import extract
+from .extract.budget_claims import extract_budget_claims
 from .extract.claims import extract_claims
 from .ingest import InputError, read_raw
 from .layout import build_layout
@@ -26,7 +27,7 @@ def read_document(path: str | Path, *, require_tables: bool = True, limits: Limi
         raw = read_raw(path)
         layout = build_layout(raw)
         doc = extract(layout, raw.blocks)
-        doc.claims = extract_claims(doc)
+        doc.claims = extract_budget_claims(doc) if doc.kind == "budget" else extract_claims(doc)
     if require_tables and not doc.tables and not doc.claims and doc.kind != "budget":  # budgets: issue 15
         raise InputError(f"{name}: 未找到可识别的决算表格 (no recognisable table)")
     return doc

@@ -48,6 +48,44 @@ COLUMN_NAMES: dict[str, dict[str, str]] = {
     "gpb_basic": {"amount": ""},
     "three_public": {"budget": "预算数", "final": "决算数"},
     "disclosure_stats": {"value": ""},
+    # budget tables (docs/facts-additions.md, "Budget tables")
+    "budget_summary": {"amount": ""},
+    "budget_income": {
+        "total": "合计",
+        "fiscal": "财政拨款收入",
+        "gpb": "一般公共预算",
+        "gov_fund": "政府性基金预算",
+        "soe_capital": "国有资本经营预算",
+        "fiscal_special": "财政专户管理资金",
+        "operating": "事业收入",
+        "business": "事业单位经营收入",
+        "other": "其他收入",
+        "carryover": "上年结转",
+        "amount": "",
+    },
+    "budget_expenditure": {
+        "total": "合计",
+        "basic": "基本支出",
+        "project": "项目支出",
+        "reserve": "单位预留机动经费",
+        "carry_forward": "结转下年资金",
+    },
+    "budget_fiscal_summary": {
+        "amount": "",
+        "total": "合计",
+        "gpb": "一般公共预算",
+        "gov_fund": "政府性基金预算",
+        "soe_capital": "国有资本经营预算",
+    },
+    **{
+        t: {"total": "合计", "basic": "基本支出", "project": "项目支出"}
+        for t in ("budget_fiscal_expenditure", "budget_gpb_expenditure", "budget_gov_fund", "budget_soe_capital")
+    },
+    **{t: {"total": "合计", "personnel": "人员经费", "public": "公用经费"} for t in ("budget_gpb_basic", "budget_fiscal_basic")},
+    "budget_three_public": {"budget": "本年预算数", "prior_budget": "上年预算数", "prior_final": "上年决算数"},
+    "budget_running_cost": {"amount": "机关运行经费"},
+    "budget_procurement": {"amount": ""},
+    "budget_performance": {"amount": "项目资金"},
 }
 
 
@@ -128,6 +166,32 @@ COLUMN_ORDER: dict[str, tuple[str, ...]] = {
     ),
     "three_public": ("budget", "final"),
     "disclosure_stats": ("value",),
+    "budget_summary": ("amount",),
+    "budget_income": (
+        "total",
+        "fiscal",
+        "gpb",
+        "gov_fund",
+        "soe_capital",
+        "fiscal_special",
+        "operating",
+        "business",
+        "other",
+        "carryover",
+        "amount",
+    ),
+    "budget_expenditure": ("total", "basic", "project", "reserve", "carry_forward"),
+    "budget_fiscal_summary": ("amount", "total", "gpb", "gov_fund", "soe_capital"),
+    "budget_fiscal_expenditure": ("total", "basic", "project"),
+    "budget_gpb_expenditure": ("total", "basic", "project"),
+    "budget_gov_fund": ("total", "basic", "project"),
+    "budget_soe_capital": ("total", "basic", "project"),
+    "budget_gpb_basic": ("total", "personnel", "public"),
+    "budget_fiscal_basic": ("total", "personnel", "public"),
+    "budget_three_public": ("prior_budget", "budget", "prior_final"),
+    "budget_running_cost": ("amount",),
+    "budget_procurement": ("amount",),
+    "budget_performance": ("amount",),
 }
 
 
@@ -176,10 +240,40 @@ ROW_NAMES: dict[str, str] = {
     "vehicles.retiree": "离退休干部用车",
     "vehicles.other": "其他用车",
     "equipment_over_1m": "单价100万元以上设备",
+    # budget summaries and lists (docs/facts-additions.md, "Budget tables")
+    "income.fiscal": "财政拨款收入",
+    "income.fiscal.gpb": "一般公共预算财政拨款",
+    "income.fiscal.gov_fund": "政府性基金预算财政拨款",
+    "income.fiscal.soe_capital": "国有资本经营预算财政拨款",
+    "income.fiscal_special": "财政专户管理资金",
+    "income.carryover": "上年结转资金",
+    "expense.basic": "基本支出",
+    "expense.project": "项目支出",
+    "expense.reserve": "单位预留机动经费",
+    "expense.carry_forward": "结转下年资金",
 }
 
 # three_public's total is the 三公 total, not a generic 合计
-_TABLE_ROW_NAMES: dict[tuple[str, str], str] = {("three_public", "total"): "“三公”经费合计"}
+_TABLE_ROW_NAMES: dict[tuple[str, str], str] = {
+    ("three_public", "total"): "“三公”经费合计",
+    ("budget_three_public", "total"): "“三公”经费合计",
+    ("budget_procurement", "total"): "政府采购预算合计",
+    ("budget_procurement", "goods"): "货物类",
+    ("budget_procurement", "works"): "工程类",
+    ("budget_procurement", "services"): "服务类",
+}
+# budget summaries: where a fund is a top line (budget_fiscal_summary, the income list)
+_BUDGET_ROW_NAMES: dict[str, str] = {
+    "income.gpb": "一般公共预算",
+    "income.gov_fund": "政府性基金预算",
+    "income.soe_capital": "国有资本经营预算",
+    "income.other": "其他资金",
+    "income.business": "事业单位经营收入",
+    "income.total": "当年收入小计",
+    "income.grand_total": "收入合计",
+    "expense.total": "当年支出小计",
+    "expense.grand_total": "支出合计",
+}
 
 
 def table_name(table: str) -> str:
@@ -187,8 +281,12 @@ def table_name(table: str) -> str:
 
 
 def column_name(table: str, column: str) -> str:
-    """The column as messages name it ("" for a table's single value column)."""
-    return COLUMN_NAMES.get(table, {}).get(column, column)
+    """The column as messages name it ("" for a table's single value column); a column the
+    contract does not name (``extra.<header>``) by its printed header."""
+    name = COLUMN_NAMES.get(table, {}).get(column)
+    if name is None and table.startswith("budget_") and column.startswith("extra."):
+        return column.removeprefix("extra.")
+    return column if name is None else name
 
 
 def column_header(table: str, column: str) -> str:
@@ -200,8 +298,29 @@ def row_name(table: str, row: str) -> str:
     """A fallback name for a row key ("" when there is none, e.g. an unknown code)."""
     if (table, row) in _TABLE_ROW_NAMES:
         return _TABLE_ROW_NAMES[table, row]
+    if table.startswith("budget_"):
+        name = _budget_row_name(table, row)
+        if name:
+            return name
     if row in ROW_NAMES:
         return ROW_NAMES[row]
     if row.startswith("expense.") and row[8:].isdigit():
         return f"{row[8:]}类支出"
+    return ""
+
+
+def _budget_row_name(table: str, row: str) -> str:
+    """Budget row keys: summary lines, parts (``income.gpb.extra.专项收入``), 三公 extras
+    (``extra.会议费``), projects (``project.3``)."""
+    if row in _BUDGET_ROW_NAMES:
+        return _BUDGET_ROW_NAMES[row]
+    if ".extra." in row or row.startswith("extra."):
+        return row.rsplit("extra.", 1)[1]
+    if row.startswith("project.") and row[8:].isdigit():
+        return f"项目{row[8:]}"
+    if row in ROW_NAMES:
+        return ROW_NAMES[row]
+    head, _, last = row.rpartition(".")
+    if head.startswith("income.") and f"income.{last}" in ROW_NAMES:  # income.other.operating
+        return ROW_NAMES[f"income.{last}"]
     return ""

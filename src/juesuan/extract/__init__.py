@@ -8,6 +8,7 @@ from collections import Counter
 from ..model import Block, Document, Fact, Grid, Layout, TableInfo, TABLE_IDS
 from . import tables as T
 from ..refdata.families import detect_family
+from .budget import identify_budget, identify_budget_title, read_budget
 from .identify import identify_note, identify_structure, identify_title
 from .kind import read_kind
 from .perf import extract_perf
@@ -87,15 +88,16 @@ def _year(blocks: list[Block], kind: str = "final") -> int | None:
     return votes.most_common(1)[0][0] if votes else None
 
 
-def _toc(blocks: list[Block], first_table_block: Block | None) -> list[str]:
+def _toc(blocks: list[Block], first_table_block: Block | None, kind: str = "final") -> list[str]:
     """Table titles named before the first table (the 目录)."""
+    names = identify_budget_title if kind == "budget" else identify_title
     out: list[str] = []
     for b in blocks:
         if b is first_table_block:
             break
         t = b.cells[0].text.strip() if b.cells else ""
         t = _LEADING_ORDINAL.sub("", _TOC_TRAIL.sub("", t))
-        if identify_title(t) and t not in out and len(t) <= 40:
+        if names(t) and t not in out and len(t) <= 40:
             out.append(t)
     return out
 
@@ -124,15 +126,15 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
     seen: set[str] = set()
     first_block: Block | None = None  # the first row of the first standard table
     for grid in layout.grids:
-        # a budget's tables are not final-accounts tables, whatever their parallel structure
-        tid = None if what.kind == "budget" else _identify(grid)
+        # a budget's tables get budget ids, a final's never do, whatever their parallel structure
+        tid = identify_budget(grid) if what.kind == "budget" else _identify(grid)
         if tid is None:
             continue
         if tid in seen:
             warnings.append(f"{tid}: 重复出现的表格（{grid.prov.describe()}），已忽略")
             continue
         try:
-            got = _read(tid, grid, year)
+            got = read_budget(tid, grid, year) if what.kind == "budget" else _read(tid, grid, year)
         except Exception as exc:  # one unreadable table must not lose the others
             unreadable.append(f"{tid}（{grid.title or '标题缺失'}，{grid.prov.describe()}）：{exc}")
             continue
@@ -163,7 +165,7 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
         perf_facts, perf_tables = extract_perf(blocks)
         facts.extend(perf_facts)
     if first_block is not None:  # the title line before it is not part of the 目录 either
-        first_block = _title_block(all_blocks, first_block)
+        first_block = _title_block(all_blocks, first_block, what.kind)
     family = detect_family(
         what.kind,
         tables={t.id for t in tables} | {_unread_table(u) for u in unreadable},
@@ -180,7 +182,7 @@ def extract(layout: Layout, blocks: list[Block] | None = None) -> Document:
         tables=tables,
         facts=facts,
         pages=layout.pages,
-        toc=_toc(all_blocks, first_block),
+        toc=_toc(all_blocks, first_block, what.kind),
         text=[b for b in layout.text if b.kind == "text"],
         unreadable=unreadable,
         warnings=warnings,
@@ -211,12 +213,13 @@ def _before(a: Block, b: Block, blocks: list[Block]) -> bool:
     return False
 
 
-def _title_block(blocks: list[Block], first_row: Block) -> Block:
+def _title_block(blocks: list[Block], first_row: Block, kind: str = "final") -> Block:
     """The text block just before a table's first row that names a table, else the row."""
+    names = identify_budget_title if kind == "budget" else identify_title
     for i, b in enumerate(blocks):
         if b is first_row:
             for j in range(i - 1, max(-1, i - 8), -1):
-                if blocks[j].kind == "text" and identify_title(blocks[j].text):
+                if blocks[j].kind == "text" and names(blocks[j].text):
                     return blocks[j]
             return first_row
     return first_row

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import Cell, Fact
+from ..model import UNIT_FACTORS, Cell, Fact
 from ..money import clean_amount_text, parse_amount
 
-_FACTORS = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
+_FACTORS = UNIT_FACTORS
 
 
 @dataclass

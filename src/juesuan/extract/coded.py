@@ -16,7 +16,7 @@ from ..model import Block, Cell, Grid
 from ..vocab import COLUMN_ORDER
 from . import labels as L
 from .builder import Builder, Extracted, is_amount_cell
-from .headers import column_keys, header_rows, is_label_path, leaf_paths
+from .headers import ColumnVocab, column_keys, header_rows, is_label_path, leaf_paths
 from .scoring import best
 
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
@@ -85,7 +85,9 @@ def _label_end(cells: list[Cell], ncode: int) -> int:
     return ncode + 1
 
 
-def _header_keys(table: str, head: list[Block], first: int, width: int, body: list[tuple]) -> list[str | None] | None:
+def _header_keys(
+    table: str, head: list[Block], first: int, width: int, body: list[tuple], vocab: ColumnVocab | None = None
+) -> list[str | None] | None:
     """Keys of the amount columns first…width-1 from the header, or None when the header does not
     name every column that prints a value."""
     texts = header_rows(head)
@@ -97,7 +99,7 @@ def _header_keys(table: str, head: list[Block], first: int, width: int, body: li
         return None
     if len(set(paths)) < len(paths):
         return None  # two columns under one header: a header row was lost
-    keys = column_keys(table, paths)
+    keys = column_keys(table, paths, vocab)
     printed = {i for _, cells, _, _, f in body if f == first for i, c in enumerate(cells[first:width]) if c.text.strip()}
     for i, (path, key) in enumerate(zip(paths, keys)):
         if key is None and not (path and ("行次" in path[-1] or "栏次" in path[-1])):
@@ -109,8 +111,10 @@ def _header_keys(table: str, head: list[Block], first: int, width: int, body: li
     return keys
 
 
-def read_coded(table: str, grid: Grid) -> Extracted:
-    columns = ALL_CODED_COLUMNS[table]
+def read_coded(table: str, grid: Grid, vocab: ColumnVocab | None = None) -> Extracted:
+    """Facts of a coded table; ``vocab`` names the columns of a table outside the final accounts'
+    vocabulary (budgets), else ``headers.COLUMN_WORDS`` and the contract's order do."""
+    columns = vocab.order if vocab is not None else ALL_CODED_COLUMNS[table]
     rows = grid.head + grid.rows
     start = next((i for i, r in enumerate(rows) if _is_data_row(r.cells, 1)), len(rows))
     head = rows[:start]
@@ -152,7 +156,7 @@ def read_coded(table: str, grid: Grid) -> Extracted:
                     band.append(row)
         resolved.append((row, cells, code, name, first))
     width = max((len(c) for _, c, _, _, f in resolved if f == total_first), default=total_first)
-    header = _header_keys(table, head + band, total_first, width, resolved)
+    header = _header_keys(table, head + band, total_first, width, resolved, vocab)
     positional: list[str | None] = list(columns[: max(0, width - total_first)])
 
     candidates: list[tuple[str, list[str | None]]] = []
@@ -162,7 +166,8 @@ def read_coded(table: str, grid: Grid) -> Extracted:
         candidates.append(("position", positional))
     readings = {name: _read_rows(table, grid, resolved, keys) for name, keys in candidates}
     if len(readings) > 1:
-        choice, _ = best([(n, readings[n].facts, [k for k in keys if k]) for n, keys in candidates], table)
+        parts = vocab.row_parts if vocab is not None else None
+        choice, _ = best([(n, readings[n].facts, [k for k in keys if k]) for n, keys in candidates], table, parts)
     else:
         choice = candidates[0][0]
     out = readings[choice]

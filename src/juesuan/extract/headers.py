@@ -16,6 +16,7 @@ vocabulary, leaf first:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..model import Block
 from .builder import is_column_numbers
@@ -72,6 +73,19 @@ COLUMN_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
 
 # the key a table's generic "合计/小计" leaf means when its group names nothing
 TOTAL_KEYS = {"gov_fund": "expense_total"}
+
+
+@dataclass(frozen=True)
+class ColumnVocab:
+    """A table's column vocabulary when it is not a final-accounts table (budgets,
+    ``extract.budget_labels``): header words → keys (first match wins), the key of a generic
+    合计/金额 leaf, the contract's column order (the positional fallback) and the row identities
+    (total, parts) that let ``extract.scoring`` choose between readings."""
+
+    words: tuple[tuple[str, str], ...]
+    total: str = "total"
+    order: tuple[str, ...] = ()
+    row_parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 # leaves that say only "the amount" and take their meaning from the group above them
 _GENERIC = ("金额", "小计", "合计", "计", "决算数", "预算数", "数额", "本年数", "决算", "预算", "总计")
@@ -138,8 +152,9 @@ def is_line_no_path(path: tuple[str, ...]) -> bool:
     return bool(path) and any(w in path[-1] for w in _LINE_NO)
 
 
-def _match(table: str, text: str) -> str | None:
-    return next((k for w, k in COLUMN_WORDS[table] if w in text), None)
+def _match(table: str, text: str, vocab: ColumnVocab | None = None) -> str | None:
+    words = vocab.words if vocab is not None else COLUMN_WORDS[table]
+    return next((k for w, k in words if w in text), None)
 
 
 def extra_key(path: tuple[str, ...]) -> str:
@@ -148,7 +163,7 @@ def extra_key(path: tuple[str, ...]) -> str:
     return f"extra.{leaf}" if leaf else "extra.?"
 
 
-def path_key(table: str, path: tuple[str, ...]) -> tuple[str | None, int]:
+def path_key(table: str, path: tuple[str, ...], vocab: ColumnVocab | None = None) -> tuple[str | None, int]:
     """(key, strength) of one column path: strength 3 a leaf naming the key, 2 a generic leaf
     under a group naming it, 1 a wrapped/unnamed leaf whose group names it, 0 an extra column."""
     if not path:
@@ -158,36 +173,36 @@ def path_key(table: str, path: tuple[str, ...]) -> tuple[str | None, int]:
         return None, 0
     if is_part(leaf):
         return extra_key(path), 0
-    total = TOTAL_KEYS.get(table, "total")
-    generic = leaf in _GENERIC or leaf.endswith("合计") and _match(table, leaf) == total
+    total = vocab.total if vocab is not None else TOTAL_KEYS.get(table, "total")
+    generic = leaf in _GENERIC or leaf.endswith("合计") and _match(table, leaf, vocab) == total
     if not generic:
-        key = _match(table, leaf)
+        key = _match(table, leaf, vocab)
         if key:
             return key, 3
     for parent in reversed(path[:-1]):
         if is_part(parent):
             return extra_key(path), 0
-        key = _match(table, parent)
+        key = _match(table, parent, vocab)
         if key and key != total:
             return key, 2 if generic else 1
     if generic:
-        key = _match(table, leaf)
+        key = _match(table, leaf, vocab)
         if key is None and leaf in ("金额", "决算数", "预算数", "数额", "本年数", "决算", "预算"):
             key = total  # a single amount column
         if key:
             return key, 2
     # a text wrapped over two rows: 附属单位上缴 / 收入
     joined = "".join(path[-2:])
-    key = _match(table, joined) if len(path) >= 2 else None
+    key = _match(table, joined, vocab) if len(path) >= 2 else None
     if key:
         return key, 1
     return extra_key(path), 0
 
 
-def column_keys(table: str, paths: list[tuple[str, ...]]) -> list[str | None]:
+def column_keys(table: str, paths: list[tuple[str, ...]], vocab: ColumnVocab | None = None) -> list[str | None]:
     """Keys for amount columns' paths; a key claimed twice goes to the strongest claim, the
     others (parts of the same group) become ``extra.*``; None for 行次 and unnamed columns."""
-    named = [path_key(table, p) for p in paths]
+    named = [path_key(table, p, vocab) for p in paths]
     out: list[str | None] = [k for k, _ in named]
     by_key: dict[str, list[int]] = {}
     for i, (k, _) in enumerate(named):

@@ -48,10 +48,16 @@ def _judge(printed: Decimal | None, terms: list[Decimal]) -> Score:
     return Score(1, 0) if ok else Score(0, 1)
 
 
-def score_coded(table: str, facts: Iterable[Fact], columns: Iterable[str] | None = None) -> Score:
+def score_coded(
+    table: str,
+    facts: Iterable[Fact],
+    columns: Iterable[str] | None = None,
+    parts: tuple[tuple[str, tuple[str, ...]], ...] | None = None,
+) -> Score:
     """How many row, hierarchy and column-sum identities a coded table's reading satisfies.
     ``columns``: the column keys the reading says the table prints; a row identity over a column
-    it does not print is not judged (as the rules skip it)."""
+    it does not print is not judged (as the rules skip it). ``parts``: the row identities of a table
+    outside ``ROW_PARTS`` (budgets)."""
     printed_cols = set(columns) if columns is not None else None
     cells: dict[tuple[str, str], Decimal] = {}
     rows: list[str] = []
@@ -65,10 +71,10 @@ def score_coded(table: str, facts: Iterable[Fact], columns: Iterable[str] | None
             columns.append(f.column)
     score = Score()
     for row in rows:
-        for total, parts in ROW_PARTS.get(table, ()):
-            if printed_cols is not None and not printed_cols.issuperset((total, *parts)):
+        for total, terms in parts if parts is not None else ROW_PARTS.get(table, ()):
+            if printed_cols is not None and not printed_cols.issuperset((total, *terms)):
                 continue
-            printed = [cells[row, p] for p in parts if (row, p) in cells]
+            printed = [cells[row, p] for p in terms if (row, p) in cells]
             if printed:
                 score += _judge(cells.get((row, total)), printed)
     codes = [r for r in rows if r.isdigit()]
@@ -87,11 +93,15 @@ def score_coded(table: str, facts: Iterable[Fact], columns: Iterable[str] | None
     return score
 
 
-def best(candidates: list[tuple[str, list[Fact], list[str]]], table: str) -> tuple[str, Score]:
+def best(
+    candidates: list[tuple[str, list[Fact], list[str]]],
+    table: str,
+    parts: tuple[tuple[str, tuple[str, ...]], ...] | None = None,
+) -> tuple[str, Score]:
     """The name of the best-scoring candidate reading (name, facts, printed columns) and its score.
     The first candidate is the preferred one (the header's): it is kept unless it breaks an
     identity and another scores better."""
-    scored = [(name, score_coded(table, facts, cols)) for name, facts, cols in candidates]
+    scored = [(name, score_coded(table, facts, cols, parts)) for name, facts, cols in candidates]
     if not scored[0][1].fails:
         return scored[0]
     return max(scored, key=lambda s: s[1].value)  # max keeps the first of equals

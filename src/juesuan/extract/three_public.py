@@ -10,7 +10,9 @@ order of the national template is used, and the identities choose between the tw
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Callable
 
 from ..model import Block, Cell, Grid
 from . import labels as L
@@ -38,15 +40,31 @@ def _column_of(text: str) -> str | None:
     return None
 
 
-def _default_column(grid: Grid, rows: list[Block]) -> str:
+@dataclass(frozen=True)
+class ValueColumns:
+    """What the value columns of a 三公 table are called: final accounts print 预算数 | 决算数;
+    a budget prints 本年预算数 (and 上年预算数) — ``extract.budget_labels``."""
+
+    column_of: Callable[[str], str | None]  # a header text → its value column key
+    words: tuple[str, ...]  # header texts that name a value column, never a row
+    default: str | None = None  # the column when the header names none (None: told by the title)
+    pair: tuple[str, str] = ("budget", "final")  # two unnamed value columns, in printed order
+
+
+FINAL_COLUMNS = ValueColumns(_column_of, _COLUMN_WORDS)
+
+
+def _default_column(grid: Grid, rows: list[Block], vc: ValueColumns = FINAL_COLUMNS) -> str:
     """The value column when the header does not say (a one-row table of a budget or of accounts)."""
+    if vc.default is not None:
+        return vc.default
     header_text = "".join(c.text for r in rows for c in r.cells) + (grid.title or "")
     return "budget" if "预算" in header_text and "决算" not in header_text else "final"
 
 
-def _row_key(path: tuple[str, ...]) -> tuple[str | None, int]:
+def _row_key(path: tuple[str, ...], vc: ValueColumns = FINAL_COLUMNS) -> tuple[str | None, int]:
     """(row key, strength) of a horizontal column, from its path without 预算数/决算数 words."""
-    parts = [p for p in path if p not in _COLUMN_WORDS]
+    parts = [p for p in path if p not in vc.words]
     if not parts:
         return None, 0
     leaf = parts[-1]
@@ -64,7 +82,9 @@ def _row_key(path: tuple[str, ...]) -> tuple[str | None, int]:
     return f"extra.{leaf}", 0
 
 
-def _horizontal_header(grid: Grid, rows: list[Block], data: Block) -> list[tuple[str, str] | None] | None:
+def _horizontal_header(
+    grid: Grid, rows: list[Block], data: Block, vc: ValueColumns = FINAL_COLUMNS
+) -> list[tuple[str, str] | None] | None:
     idx = rows.index(data)
     texts = header_rows(rows[:idx])
     if not texts:
@@ -74,11 +94,11 @@ def _horizontal_header(grid: Grid, rows: list[Block], data: Block) -> list[tuple
     named_paths = [p for p in paths[: len(data.cells)] if p]
     if len(set(named_paths)) < len(named_paths):
         return None  # two printed columns under one header: a header row was lost
-    default = _default_column(grid, rows)
+    default = _default_column(grid, rows, vc)
     named: list[tuple[str | None, int, str]] = []
     for path in paths:
-        key, strength = _row_key(path)
-        col = next((c for p in reversed(path) if (c := _column_of(p))), None) if path else None
+        key, strength = _row_key(path, vc)
+        col = next((c for p in reversed(path) if (c := vc.column_of(p))), None) if path else None
         named.append((key, strength, col or default))
     if not any(k and not k.startswith("extra.") for k, _, _ in named):
         return None
@@ -94,7 +114,7 @@ def _horizontal_header(grid: Grid, rows: list[Block], data: Block) -> list[tuple
         keep = next(i for i in idx_list if named[i][1] == top)
         for i in idx_list:
             if i != keep:
-                leaf = [p for p in paths[i] if p not in _COLUMN_WORDS][-1]
+                leaf = [p for p in paths[i] if p not in vc.words][-1]
                 out[i] = (f"extra.{leaf}", c)
     return out
 
@@ -102,7 +122,7 @@ def _horizontal_header(grid: Grid, rows: list[Block], data: Block) -> list[tuple
 def _score(facts) -> Score:  # type: ignore[no-untyped-def]
     cells = {(f.row, f.column): f.value for f in facts}
     score = Score()
-    for col in ("budget", "final"):
+    for col in sorted({c for _, c in cells}):
         get = lambda r: cells.get((r, col))  # noqa: E731
         vehicle = get("vehicle")
         if vehicle is None and (get("vehicle_purchase") is not None or get("vehicle_operation") is not None):
@@ -115,11 +135,12 @@ def _score(facts) -> Score:  # type: ignore[no-untyped-def]
     return score
 
 
-def read_three_public(table: str, grid: Grid) -> Extracted:
+def read_three_public(table: str, grid: Grid, vc: ValueColumns = FINAL_COLUMNS) -> Extracted:
+    """Facts of a 三公 table; ``vc`` names its value columns (a budget's differ)."""
     rows = grid.head + grid.rows
     keyed = [(r, L.three_public_key(r.cells[0].text)) for r in rows if r.cells]
     if sum(1 for _, k in keyed if k) >= 2:
-        return _read_vertical(table, grid, rows, keyed)
+        return _read_vertical(table, grid, rows, keyed, vc)
     b = Builder(table, grid.unit)
     b.out.layout = "horizontal"
     data = [r for r in rows if not is_column_numbers([c.text.strip() for c in r.cells])]
@@ -127,8 +148,8 @@ def read_three_public(table: str, grid: Grid) -> Extracted:
     if not data:
         return b.out
     row = data[-1]
-    header = _horizontal_header(grid, rows, row)
-    positional = _read_positional(table, grid, rows, row)
+    header = _horizontal_header(grid, rows, row, vc)
+    positional = _read_positional(table, grid, rows, row, vc)
     if header is None:
         return positional
     for spec, cell in zip(header, row.cells):
@@ -142,13 +163,15 @@ def read_three_public(table: str, grid: Grid) -> Extracted:
     return b.out
 
 
-def _read_vertical(table: str, grid: Grid, rows: list[Block], keyed: list[tuple[Block, str | None]]) -> Extracted:
+def _read_vertical(
+    table: str, grid: Grid, rows: list[Block], keyed: list[tuple[Block, str | None]], vc: ValueColumns = FINAL_COLUMNS
+) -> Extracted:
     b = Builder(table, grid.unit)
     b.out.layout = "vertical"
     cols: dict[int, str] = {}
     for row in rows:
         t = [norm(c.text) for c in row.cells]
-        found = {i: c for i, s in enumerate(t) if i > 0 and s and (c := _column_of(s)) and len(s) <= 8}
+        found = {i: c for i, s in enumerate(t) if i > 0 and s and (c := vc.column_of(s)) and len(s) <= 8}
         if len(found) >= 1 and not any(is_amount_cell(x) for x in t[1:]):
             cols = found
             break
@@ -169,7 +192,7 @@ def _read_vertical(table: str, grid: Grid, rows: list[Block], keyed: list[tuple[
             values: list[Cell] = list(row.cells[1:])
             if len(values) > 2:  # e.g. an extra 行次 column
                 values = values[-2:]
-            names = ["budget", "final"] if len(values) == 2 else [_default_column(grid, rows)]
+            names = list(vc.pair) if len(values) == 2 else [_default_column(grid, rows, vc)]
             pairs = list(zip(names, values))
         for col, cell in pairs:
             b.add(key, col, cell, label)
@@ -182,12 +205,12 @@ def _alternates_budget_final(row: Block) -> bool:
     return len(t) >= 4 and all(s == ("预算数" if i % 2 == 0 else "决算数") for i, s in enumerate(t))
 
 
-def _read_positional(table: str, grid: Grid, rows: list[Block], row: Block) -> Extracted:
+def _read_positional(table: str, grid: Grid, rows: list[Block], row: Block, vc: ValueColumns = FINAL_COLUMNS) -> Extracted:
     """The national template's printed order, for a header that names nothing."""
     b = Builder(table, grid.unit)
     b.out.layout = "horizontal"
     header_text = "".join(c.text for r in rows for c in r.cells)
-    interleaved = any(_alternates_budget_final(r) for r in rows)
+    interleaved = vc is FINAL_COLUMNS and any(_alternates_budget_final(r) for r in rows)
     cells = row.cells
     n = len(cells)
     if interleaved and n >= 12:  # 合计(预算 决算) 因公出国(预算 决算) …
@@ -196,7 +219,9 @@ def _read_positional(table: str, grid: Grid, rows: list[Block], row: Block) -> E
             b.add(key, "final", cells[2 * i + 1], _LABELS[key])
         return b.out
     if n >= 12:
-        groups = [("budget", cells[0:6]), ("final", cells[6:12])]
+        groups = [(vc.pair[0], cells[0:6]), (vc.pair[1], cells[6:12])]
+    elif vc.default is not None:
+        groups = [(vc.default, cells[:6])]
     elif "预算" in header_text and "决算" not in header_text:
         groups = [("budget", cells[:6])]
     else:

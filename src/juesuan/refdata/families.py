@@ -21,7 +21,16 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Iterable
 
-__all__ = ["DEFAULT_FAMILY", "Family", "budget_titles", "detect_family", "families", "get_family", "required_tables"]
+__all__ = [
+    "DEFAULT_FAMILY",
+    "Family",
+    "budget_title_variants",
+    "budget_titles",
+    "detect_family",
+    "families",
+    "get_family",
+    "required_tables",
+]
 
 
 DEFAULT_FAMILY = "local_nine"  # the family of a final-accounts document nothing else marks
@@ -35,7 +44,7 @@ class Family:
     required: tuple[str, ...]  # table ids the family must publish
     optional: tuple[str, ...]  # table ids some members add
     titles: dict[str, tuple[str, ...]]  # table id -> printed title variants
-    budget_titles: tuple[str, ...]  # budget families: the tables' titles (no table ids yet)
+    budget_titles: tuple[str, ...]  # budget families: every title variant of their tables
     marker_titles: tuple[str, ...]
     marker_tables: tuple[str, ...]
     department_suffixes: tuple[str, ...]
@@ -60,7 +69,13 @@ def families() -> tuple[Family, ...]:
                 required=tuple(f.get("required", ())),
                 optional=tuple(f.get("optional", ())),
                 titles={k: tuple(v) for k, v in f.get("titles", {}).items()},
-                budget_titles=tuple(f.get("budget_titles", ())),
+                budget_titles=tuple(
+                    dict.fromkeys(
+                        [*f.get("budget_titles", ()), *(t for v in f.get("titles", {}).values() for t in v)]
+                    )
+                )
+                if f["kind"] == "budget"
+                else tuple(f.get("budget_titles", ())),
                 marker_titles=tuple(m.get("titles", ())),
                 marker_tables=tuple(m.get("tables", ())),
                 department_suffixes=tuple(m.get("department_suffixes", ())),
@@ -80,11 +95,38 @@ def get_family(family_id: str) -> Family:
     raise KeyError(family_id)
 
 
+_FUND_NAMES = ("一般公共预算", "政府性基金预算", "国有资本经营预算")
+
+
 @functools.cache
 def budget_titles() -> tuple[str, ...]:
-    """Every budget table title the families know, longest first."""
-    seen = {t for f in families() for t in f.budget_titles}
+    """Every budget table title the families know that names itself a budget (预算 beyond a fund
+    name, or 绩效目标), longest first: 部门收支总表 alone does not tell a budget from accounts."""
+    def says_budget(t: str) -> bool:
+        for fund in _FUND_NAMES:
+            t = t.replace(fund, "")
+        return "预算" in t or "绩效目标" in t
+
+    seen = {t for f in families() for t in f.budget_titles if says_budget(t)}
     return tuple(sorted(seen, key=len, reverse=True))
+
+
+@functools.cache
+def budget_title_variants() -> tuple[tuple[str, str], ...]:
+    """(printed title variant, budget table id) of every budget family, longest variant first
+    (spaces and quotes removed), so that 一般公共预算基本支出预算表 wins over 支出预算表."""
+    seen: dict[str, str] = {}
+    for f in families():
+        if f.kind != "budget":
+            continue
+        for tid, variants in f.titles.items():
+            for v in variants:
+                seen.setdefault(_norm_title(v), tid)
+    return tuple(sorted(seen.items(), key=lambda kv: len(kv[0]), reverse=True))
+
+
+def _norm_title(s: str) -> str:
+    return "".join(s.split()).replace("“", "").replace("”", "").replace('"', "")
 
 
 def _score(fam: Family, tables: set[str], titles: list[str], department: str, text: list[str]) -> float:

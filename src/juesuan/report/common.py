@@ -147,7 +147,9 @@ def to_decimal(text: str | None) -> Decimal | None:
 
 
 def cell_value_text(cell: CellRef) -> str:
-    return cell.value if cell.value != "" else "（空）"
+    if cell.value == "":
+        return "（空）"
+    return f"{cell.value} {cell.unit}" if cell.unit else cell.value
 
 
 def present_tables(doc: Document) -> list[str]:

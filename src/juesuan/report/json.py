@@ -7,9 +7,10 @@ Amounts are decimal strings without separators (``"1242.08"``); a cell's printed
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
-from juesuan.model import CellRef, CheckResult, Finding, TableInfo, format_decimal
+from juesuan.model import UNIT_FACTORS, CellRef, CheckResult, Finding, TableInfo, format_decimal
 from juesuan.rules.fingerprint import fingerprint
 from juesuan.money import parse_amount
 from juesuan.safe_output import file_name
@@ -62,8 +63,9 @@ def _cell(c: CellRef, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
         "table": c.table,
         "row": c.row,
         "column": c.column,
-        "value": plain_amount(c.value),
+        "value": _wan(c),
         "raw": c.value,
+        **({"unit": c.unit} if c.unit else {}),
         "page": c.page,
         "line": c.line,
         "ref": c.ref,
@@ -71,6 +73,17 @@ def _cell(c: CellRef, labels: dict[tuple[str, str], str]) -> dict[str, Any]:
         "column_name": column_name(c.table, c.column),
         **({"project": c.project} if c.project else {}),
     }
+
+
+def _wan(c: CellRef) -> str | None:
+    """A cell's value in 万元 (the facts contract's unit), whatever unit its table printed."""
+    shown = plain_amount(c.value)
+    if not c.unit or not shown:
+        return shown
+    try:
+        return format_decimal(Decimal(shown) * UNIT_FACTORS[c.unit])
+    except ArithmeticError:  # not a number (the value is then as printed)
+        return shown
 
 
 def _finding(f: Finding, labels: dict[tuple[str, str], str]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Iterable
 
 from ..model import CheckResult, Document
 from . import arithmetic, completeness, cross, hierarchy, kinds, narrative, perf, prose, rounding, summary, wording
-from . import reading
+from . import budget, reading
 from .engine import Key, Rule, identity_cells as _identity_cells, run
 
 # Rules that hold whatever the document is (决算, 预算 or not told): arithmetic inside a row
@@ -40,6 +40,7 @@ CATALOG: list[Rule] = [
         *prose.RULES,
         *wording.RULES,
         *kinds.RULES,
+        *budget.RULES,
     ]
 ]
 _ROUNDING = _kinds(rounding.RULE)

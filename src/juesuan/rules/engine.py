@@ -53,6 +53,8 @@ FAMILIES: dict[str, str] = {
     "NR": "叙述一致",
     "NP": "叙述完整",
     "KD": "文件类型",
+    "BG": "预算表",
+    "BN": "预算说明",
 }
 
 _ZERO_2DP = Decimal("0.00")

@@ -1,8 +1,8 @@
 """Family KD (文件类型): what the document is decides what may be checked (extract.kind).
 
-* JS-KD-001: a budget (预算) is not final accounts. Until budgets are supported (issue 15), the
-  check says so once and applies only the kind-neutral rules (``Rule.kinds``): arithmetic inside a
-  row, the classification hierarchy, rounding, code names, placeholders.
+* JS-KD-001: a budget (预算) is not final accounts: an info says once that the document was checked
+  as a budget — the budget rules (:mod:`.budget`, families BG/BN) and the kind-neutral rules
+  (``Rule.kinds``) apply, the final-accounts rules do not.
 * JS-KD-002: a blank official template or an unfinished draft (a year printed 20XX, placeholders
   on many lines) gets one finding listing the places, not one per placeholder (JS-NP-008 stays
   silent on it).
@@ -82,17 +82,17 @@ _TEMPLATE_TEXT = tuple(
 RULES = [
     Rule(
         id="JS-KD-001",
-        title="预算文件：仅执行与文件类型无关的检查",
-        severity="warning",
+        title="预算文件：按部门预算规则检查",
+        severity="info",
         family="KD",
         legal_basis=LAW_KIND,
-        message="本文件是{kind}（{year}），不是部门决算：决算规则不适用，预算表暂不按决算表读取，只执行与文件类型无关的检查（如占位文字）",
+        message="本文件是{kind}（{year}），按预算检查：适用预算表与预算说明规则（JS-BG、JS-BN）和与文件类型无关的规则，不适用决算规则",
         doc=(
             "文件类型由封面、标题和表格标题判断（“部门预算”“收支预算总表”“一般公共预算支出预算表”为预算，"
-            "“部门决算”“收入决算表”为决算；正文中的“年初预算数”“预算”等字样不计）。预算文件暂不按决算规则审核"
-            "（预算的表格与决算平行，但没有决算数、完成预算%，与上年预算或上年执行数比较）：预算表不映射为决算表，"
-            "只说明一次，并只执行与文件类型无关的规则（行内运算、科目层级、尾差、科目名称、占位文字）；预算表的"
-            "读取与核对尚未支持。"
+            "“部门决算”“收入决算表”为决算；正文中的“年初预算数”“预算”等字样不计）。预算的表格与决算平行，但没有"
+            "决算数、完成预算%，与上年预算或上年执行数比较：预算表读作 budget_* 表，按预算表规则（JS-BG）和预算说明"
+            "规则（JS-BN）检查，另执行与文件类型无关的规则（行内运算、科目层级、尾差、科目名称、占位文字）；决算规则"
+            "不适用。本条为提示，说明检查所依据的文件类型。"
         ),
         check=_budget,
         passing=(ex("income/total/total=1.00"),),
@@ -102,7 +102,7 @@ RULES = [
     Rule(
         id="JS-KD-002",
         title="文件为未填写完成的模板或草稿",
-        severity="error",
+        severity="warning",
         family="KD",
         legal_basis=LAW_TEMPLATE,
         message="本文件是未填写完成的模板或草稿：{count} 处占位文字（{places}），例如“{example}”；占位文字不逐处报告",

@@ -116,5 +116,6 @@ def read_kind(blocks: list[Block], titles: Iterable[str] = ()) -> KindReading:
     year_placeholder = any(_YEAR_PLACEHOLDER.search(t) for t, _ in heads) or any(
         _YEAR_PLACEHOLDER.search(_squash(t)) for t in titles
     )
-    template = year_placeholder or len(places) >= TEMPLATE_PLACES
+    draft = bool(places) and any("草稿" in t for t, w in heads if w == 2)  # a cover that says 草稿
+    template = year_placeholder or len(places) >= TEMPLATE_PLACES or draft
     return KindReading(kind, scope, template, final, budget, places)

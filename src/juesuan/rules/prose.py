@@ -222,6 +222,8 @@ def _section_text(p: _Prose, section: str) -> str:
 
 
 def _sangong_details(ctx: Context) -> Iterator[Issue]:
+    if ctx.doc.template:  # a draft: the counts are placeholders, reported once (JS-KD-002)
+        return
     p = _prose(ctx)
     if not any(s.startswith("三公.") for s in p.subjects) and "three_public" not in p.heading_sections:
         return
@@ -268,6 +270,8 @@ def _procurement_none(p: _Prose) -> bool:
 
 
 def _procurement_amount(ctx: Context) -> Iterator[Issue]:
+    if ctx.doc.template:  # a draft: the amount is a placeholder, reported once (JS-KD-002)
+        return
     stated, amount, _ = _procurement_sme(ctx)
     if stated and not amount and not _procurement_none(_prose(ctx)):
         yield Issue({"missing": "授予中小企业合同金额"}, ["narrative"], [_narrative_ref("政府采购")], row="procurement")

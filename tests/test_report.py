@@ -473,59 +473,53 @@ def test_grid_for_a_table_only_cells_name() -> None:
 
 
 def test_xlsx_round_trips() -> None:
+    """问题清单 first (issue 13's hand-back columns), then the tables as printed: ``01 …``."""
     result = sample_result()
     data = render(result, "xlsx")
     assert isinstance(data, bytes)
     wb = load_workbook(BytesIO(data))
-    assert wb.sheetnames[:3] == ["检查发现", "收入支出决算总表", "财政拨款“三公”经费支出决算表"]
+    assert wb.sheetnames[:3] == ["问题清单", "01 收入支出决算总表", "02 财政拨款“三公”经费支出决算表"]
     assert wb.sheetnames[-1] == "文档信息"
 
-    ws = wb["检查发现"]
-    header = [c.value for c in ws[1]][:10]
-    assert header == [
-        "规则",
-        "严重程度",
-        "标题",
-        "说明",
-        "表",
-        "行",
-        "列",
-        "期望值",
-        "列示值",
-        "差额",
-    ]
-    assert ws.freeze_panes == "A2"
+    ws = wb["问题清单"]
+    header = [c.value for c in ws[1]][:11]
+    assert header == ["序号", "严重程度", "规则", "表", "行", "列", "页码", "原文", "期望值", "列示值", "差额"]
+    assert ws.freeze_panes == "C2"
     assert ws.max_row == 1 + len(result.findings)  # one row per finding
     row = [c.value for c in ws[2]]
-    assert row[0] == "summary.income_total" and row[1] == "错误"
-    assert row[4] == "收入支出决算总表\n收入支出决算总表"
-    assert row[5] == "income.total 本年收入合计\nincome.gpb 一般公共预算财政拨款收入"
-    assert row[6] == "金额\n金额"
-    assert (row[7], row[8], row[9]) == (120.0, 100.0, -20.0)
-    assert ws.cell(row=2, column=8).number_format == "#,##0.00"
-    assert ws.cell(row=2, column=5).hyperlink is not None
-    assert ws.cell(row=3, column=5).value == "政府性基金预算财政拨款收入支出决算表"
+    assert row[0] == 1 and row[1] == "错误" and row[2] == "summary.income_total"
+    assert row[3] == "收入支出决算总表"  # both cells in one table: named once
+    assert row[4] == "本年收入合计\n一般公共预算财政拨款收入"  # printed names, never a row key
+    assert row[5] == "金额\n金额"
+    assert row[6] == 3 and row[7] == "100.00\n120.00"
+    assert (row[8], row[9], row[10]) == (120.0, 100.0, -20.0)
+    assert ws.cell(row=2, column=9).number_format == "#,##0.00"
+    assert ws.cell(row=2, column=1).hyperlink is not None
+    assert ws.cell(row=3, column=4).value == "政府性基金预算财政拨款收入支出决算表"
 
-    ts = wb["财政拨款“三公”经费支出决算表"]
-    assert [c.value for c in ts[1]] == ["代码", "项目", "预算数", "决算数"]
-    assert ts.freeze_panes == "C2"
-    assert ts.column_dimensions["B"].width >= 10
+    ts = wb["02 财政拨款“三公”经费支出决算表"]
+    assert ts.cell(row=1, column=1).value == "财政拨款“三公”经费支出决算表"
+    assert [c.value for c in ts[3]] == ["项目", "预算数", "决算数"]
+    assert ts.freeze_panes == "A4"
+    assert ts.column_dimensions["A"].width >= 10
     values = {
-        (r[0].value, ts.cell(row=1, column=i + 1).value): c.value
-        for r in ts.iter_rows(min_row=2)
+        (r[0].value, ts.cell(row=3, column=i + 1).value): c.value
+        for r in ts.iter_rows(min_row=4)
         for i, c in enumerate(r)
     }
-    assert values[("total", "决算数")] == 8.5 and isinstance(values[("total", "决算数")], float)
-    assert values[("overseas", "预算数")] == 4.0
-    assert values[("reception", "预算数")] == "（空）"
-    total_final = ts.cell(row=2, column=4)
+    assert values[("合计", "决算数")] == 8.5 and isinstance(values[("合计", "决算数")], float)
+    assert values[("因公出国(境)费", "预算数")] == 4.0
+    assert values[("公务接待费", "预算数")] == "（空）"
+    total_final = ts.cell(row=4, column=3)
     assert total_final.value == 8.5 and total_final.fill.fgColor.rgb.endswith("FEF0C7")
     assert total_final.comment is not None and "three_public.total" in total_final.comment.text
-    assert ts.cell(row=3, column=3).fill.fill_type is None  # overseas budget: not flagged
+    assert ts.cell(row=5, column=2).fill.fill_type is None  # overseas budget: not flagged
 
-    es = wb["收入支出决算总表"]
-    total = next(r for r in es.iter_rows(min_row=2) if r[0].value == "income.total")
-    assert total[2].value == 100.0 and total[2].fill.fgColor.rgb.endswith("FEE4E2")
+    es = wb["01 收入支出决算总表"]
+    assert [c.value for c in es[3]][:3] == ["收入", None, "支出"]  # the two sides side by side
+    total = next(r for r in es.iter_rows(min_row=5) if r[0].value == "本年收入合计")
+    assert total[1].value == 100.0 and total[1].fill.fgColor.rgb.endswith("FEE4E2")
+    assert total[2].value == "本年支出合计" and total[3].value == 100.0
 
 
 def test_xlsx_keeps_hostile_text_as_text() -> None:
@@ -534,8 +528,8 @@ def test_xlsx_keeps_hostile_text_as_text() -> None:
     data = render(result, "xlsx")
     assert isinstance(data, bytes)
     wb = load_workbook(BytesIO(data))
-    ws = wb["检查发现"]
-    msg = ws.cell(row=2, column=4)
+    ws = wb["问题清单"]
+    msg = ws.cell(row=2, column=12)
     assert msg.value == "=1+1" and msg.data_type == "s" and msg.quotePrefix
     doc = wb["文档信息"]
     assert (

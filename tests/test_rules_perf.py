@@ -500,10 +500,10 @@ def test_xlsx_has_a_perf_sheet_linked_from_the_findings():
     assert ws.cell(row=1, column=1).value == "就业补助资金"
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert any(r[0] == "协管员增资" for r in values)
-    f = wb["检查发现"]
-    row = next(r for r in f.iter_rows(min_row=2) if r[0].value == "JS-PF-002")
-    assert "「就业补助资金」" in row[4].value
-    loc = row[4].hyperlink.location
+    f = wb["问题清单"]  # 序号, 严重程度, 规则, 表, …
+    row = next(r for r in f.iter_rows(min_row=2) if r[2].value == "JS-PF-002")
+    assert "「就业补助资金」" in row[3].value
+    loc = row[0].hyperlink.location
     assert loc.startswith("'绩效自评'!")
     cell = ws[loc.split("!")[1]]
     assert cell.value == 7.05 and cell.fill.fgColor.rgb.endswith("FEE4E2") and "JS-PF-002" in cell.comment.text

@@ -200,3 +200,26 @@ def internal_error(exc: BaseException) -> typer.Exit:
         ),
         EXIT_INTERNAL,
     )
+
+
+# --------------------------------------------------------------------------- check --format pdf
+
+
+def pdf_report(result, source: Path) -> bytes:  # type: ignore[no-untyped-def]
+    """``check --format pdf``: for a PDF input, the source PDF with each finding's cells highlighted
+    and a note on each, a summary page in front (:mod:`juesuan.report.annotate`); for any other
+    input, the HTML report printed by Chromium (:mod:`juesuan.report.pdf`). Exit 2 when neither
+    can be made."""
+    if result.document.format == "pdf" and source.suffix.lower() == ".pdf":
+        from .report.annotate import render_annotated
+
+        try:
+            return render_annotated(source, result)
+        except ImportError:
+            raise fail(t("标注 PDF 需要 pikepdf（pip install pikepdf）", "annotating a PDF needs pikepdf (pip install pikepdf)")) from None
+    from .report.pdf import PdfUnavailable, render_pdf
+
+    try:
+        return render_pdf(result)
+    except PdfUnavailable as exc:
+        raise fail(str(exc)) from None

@@ -1,8 +1,11 @@
-"""The report as an Excel workbook (openpyxl): a findings sheet, then one sheet per table.
+"""The report as an Excel workbook (openpyxl): the 问题清单 to hand back, then one sheet per table.
 
-Sheets and headers are in Chinese (检查发现, each table's name, 绩效自评, 文档信息); headers are frozen,
-columns sized, amounts are numbers with a ``#,##0.00`` format. Document text is always a text cell,
-with Excel's quote prefix when it would otherwise read as a formula.
+Sheets: 问题清单 (one row per finding, :mod:`.issue_list`: 序号 … 说明, then 处理意见 with a list
+of review decisions and 部门回复 for the department), the tables in printed order as
+``01 收入支出决算总表`` … laid out as printed (:mod:`.xlsx_tables`), 绩效自评, 文档信息. Everything
+is Chinese; headers are frozen and filtered, every sheet prints A4 landscape fitted to the width
+with its title rows repeated; amounts are numbers (``#,##0.00``). Document text is always a text
+cell, with Excel's quote prefix when it would otherwise read as a formula.
 """
 
 from __future__ import annotations
@@ -17,42 +20,20 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from juesuan.model import CheckResult
 from juesuan.safe_output import encodable, file_name, is_formula_like
 
-from .common import (
-    build_grids,
-    cell_row_text,
-    cell_table_name,
-    cell_value_text,
-    column_name,
-    location,
-    ordered_findings,
-    row_labels,
-    severity_name,
-    table_name,
-    to_decimal,
-)
+from .common import build_grids, location, ordered_findings, severity_name, table_name
+from .issue_list import DECISIONS, ISSUE_HEADER, ISSUE_SHEET, IssueRow, issue_rows
 from .perf import PerfBlock, PerfSection, build_perf_sections
+from .xlsx_tables import sheet_name, write_table_sheet
 
-FINDINGS_HEADER = (
-    "规则",
-    "严重程度",
-    "标题",
-    "说明",
-    "表",
-    "行",
-    "列",
-    "期望值",
-    "列示值",
-    "差额",
-    "单元格值",
-    "位置",
-)
-_FINDINGS_WIDTHS = (28, 10, 30, 60, 26, 30, 16, 14, 14, 12, 14, 16)
+_ISSUE_WIDTHS = (6, 8, 11, 20, 22, 13, 7, 36, 11, 11, 10, 46, 12, 22)
+_LINE_HEIGHT = 16.0  # points per wrapped line (10-11 pt type)
 
 FILLS: dict[str, PatternFill] = {
     "error": PatternFill("solid", fgColor="FEE4E2"),
@@ -68,7 +49,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="E4E7EC")
 _HEADER_FONT = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-FINDINGS_SHEET = "检查发现"
+FINDINGS_SHEET = ISSUE_SHEET
 DOCUMENT_SHEET = "文档信息"
 
 
@@ -112,14 +93,6 @@ def _put_number(ws: Worksheet, row: int, col: int, value: Decimal) -> None:
     cell.number_format = _number_format(value)
 
 
-def _put_amount_text(ws: Worksheet, row: int, col: int, text: str | None) -> None:
-    d = to_decimal(text)
-    if d is None:
-        _put_text(ws, row, col, text)
-    else:
-        _put_number(ws, row, col, d)
-
-
 def _header(ws: Worksheet, names: list[str] | tuple[str, ...], widths: list[float]) -> None:
     for i, name in enumerate(names, start=1):
         c = ws.cell(row=1, column=i, value=name)
@@ -128,122 +101,146 @@ def _header(ws: Worksheet, names: list[str] | tuple[str, ...], widths: list[floa
         ws.column_dimensions[get_column_letter(i)].width = widths[i - 1]
 
 
-def _display_width(text: str) -> float:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+def print_setup(ws: Worksheet, title_rows: str | None = None) -> None:
+    """A4 landscape, fit to the page's width, the title rows repeated on every printed page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def _put_value(ws: Worksheet, row: int, col: int, value: Decimal | str | None) -> None:
+    """期望值 / 列示值 / 差额: a number with two decimals, or the text when it is none."""
+    if value is None:
+        return
+    if isinstance(value, Decimal):
+        cell = ws.cell(row=row, column=col, value=float(value))
+        cell.number_format = _number_format(value)
+    else:
+        _put_text(ws, row, col, value)
+
+
+def _lines(ws: Worksheet, row: int, ncols: int) -> int:
+    """How many lines the row's wrapped text takes (spreadsheets do not grow rows on their own)."""
+    most = 1
+    for col in range(1, ncols + 1):
+        value = ws.cell(row=row, column=col).value
+        if not isinstance(value, str) or not value:
+            continue
+        width = max(1.0, (ws.column_dimensions[get_column_letter(col)].width or 10) - 1)
+        n = sum(max(1, -(-int(sum(2 if ord(ch) > 0x2E80 else 1 for ch in part)) // int(width))) for part in value.split("\n"))
+        most = max(most, n)
+    return min(most, 30)
+
+
+def _write_issues(ws: Worksheet, rows: list[IssueRow], targets: list[str | None]) -> None:
+    """The 问题清单: one row per finding, the reviewer's and the department's columns left empty."""
+    _header(ws, ISSUE_HEADER, list(_ISSUE_WIDTHS))
+    ws.row_dimensions[1].height = 22
+    for i, r in enumerate(rows, start=2):
+        ws.cell(row=i, column=1, value=r.number)
+        _put_text(ws, i, 2, r.severity)
+        _put_text(ws, i, 3, r.rule)
+        _put_text(ws, i, 4, r.tables)
+        _put_text(ws, i, 5, r.rows)
+        _put_text(ws, i, 6, r.columns)
+        if len(r.pages) == 1:
+            ws.cell(row=i, column=7, value=r.pages[0])
+        elif r.pages:
+            _put_text(ws, i, 7, r.page_text)
+        _put_text(ws, i, 8, r.text)
+        _put_value(ws, i, 9, r.expected)
+        _put_value(ws, i, 10, r.printed)
+        _put_value(ws, i, 11, r.difference)
+        _put_text(ws, i, 12, r.message)
+        for col in range(1, len(ISSUE_HEADER) + 1):
+            ws.cell(row=i, column=col).alignment = _WRAP
+        ws.row_dimensions[i].height = _LINE_HEIGHT * _lines(ws, i, len(ISSUE_HEADER))
+        sev = ws.cell(row=i, column=2)
+        sev.font = _SEVERITY_FONT.get(r.finding.severity, Font(bold=True))
+        if r.finding.severity in FILLS:
+            sev.fill = FILLS[r.finding.severity]
+        target = targets[i - 2]
+        if target is not None:  # 序号 jumps to the finding's first cell in its table sheet
+            link = ws.cell(row=i, column=1)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=target, tooltip="查看表中单元格")
+            link.font = Font(color="1D4ED8", underline="single")
+    last = len(rows) + 1
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(ISSUE_HEADER))}{last}"
+    decisions = DataValidation(
+        type="list",
+        formula1='"' + ",".join(DECISIONS) + '"',
+        allow_blank=True,
+        errorStyle="information",  # a reviewer may still write a sentence of their own
+        promptTitle="处理意见",
+        prompt="选择：" + "、".join(DECISIONS) + "（也可填写其他意见）",
+        showInputMessage=True,
+    )
+    ws.add_data_validation(decisions)
+    decisions.add(f"M2:M{max(last, 2) + 200}")
+    reply = DataValidation(
+        type="textLength", operator="lessThanOrEqual", formula1="2000", allow_blank=True,
+        promptTitle="部门回复", prompt="部门填写整改情况或说明（不超过 2000 字）", showInputMessage=True,
+        errorStyle="warning",
+    )  # fmt: skip
+    ws.add_data_validation(reply)
+    reply.add(f"N2:N{max(last, 2) + 200}")
+    print_setup(ws, "1:1")
 
 
 def render_xlsx(result: CheckResult) -> bytes:
     doc = result.document
-    labels = row_labels(doc)
     findings = ordered_findings(result)
     grids = build_grids(result, findings)
     perf = build_perf_sections(result, findings)
+    issues = issue_rows(result, findings)
 
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     taken: set[str] = set()
-    ws.title = sheet_title(FINDINGS_SHEET, taken)
-    sheet_of = {g.id: sheet_title(g.name or g.id, taken) for g in grids}
+    ws.title = sheet_title(ISSUE_SHEET, taken)
+    sheet_of = {g.id: sheet_title(sheet_name(n, g), taken) for n, g in enumerate(grids, start=1)}
     perf_sheet = sheet_title(PERF_SHEET, taken) if perf else ""
     perf_layout = _perf_layout(perf)
 
-    # where each (table, row, column) lands in its sheet, for hyperlinks
     anchors: dict[tuple[str, str, str], str] = {}
     for g in grids:
-        for r_i, r in enumerate(g.rows, start=2):
-            for c_i, column_key in enumerate(g.columns, start=3):
-                anchors[(g.id, r.key, column_key)] = (
-                    f"{quote_sheetname(sheet_of[g.id])}!{get_column_letter(c_i)}{r_i}"
-                )
+        ts = wb.create_sheet(sheet_of[g.id])
+        placed = write_table_sheet(
+            ts, g, findings, put_text=_put_text, put_number=_put_number, fills=FILLS, clean=_text
+        )
+        for key, (r_i, c_i) in placed.items():
+            anchors[key] = f"{quote_sheetname(sheet_of[g.id])}!{get_column_letter(c_i)}{r_i}"
+        print_setup(ts)
     perf_anchors = {
         key: f"{quote_sheetname(perf_sheet)}!{get_column_letter(col)}{row}"
         for key, (row, col) in perf_layout.cells.items()
     }
 
-    _header(ws, FINDINGS_HEADER, list(_FINDINGS_WIDTHS))
-    for i, f in enumerate(findings, start=2):
-        cells = f.cells
-        tables = [cell_table_name(c) for c in cells] or [table_name(t) for t in f.tables]
-        rows = [cell_row_text(c, labels) for c in cells]
-        for col, value in enumerate(
-            (
-                f.rule,
-                severity_name(f.severity),
-                f.title,
-                f.message,
-                "\n".join(tables),
-                "\n".join(rows),
-                "\n".join(column_name(c.table, c.column) for c in cells),
-            ),
-            start=1,
-        ):
-            _put_text(ws, i, col, value)
-        _put_amount_text(ws, i, 8, f.expected)
-        _put_amount_text(ws, i, 9, f.printed)
-        _put_amount_text(ws, i, 10, f.difference)
-        _put_text(ws, i, 11, "\n".join(cell_value_text(c) for c in cells))
-        _put_text(ws, i, 12, "\n".join(location(c.page, c.line, c.ref) or "—" for c in cells))
-        for col in range(1, len(FINDINGS_HEADER) + 1):
-            ws.cell(row=i, column=col).alignment = _WRAP
-        sev = ws.cell(row=i, column=2)
-        sev.font = _SEVERITY_FONT.get(f.severity, Font(bold=True))
-        if f.severity in FILLS:
-            sev.fill = FILLS[f.severity]
+    targets: list[str | None] = []
+    for f in findings:
         target = None
-        if cells:
-            c0 = cells[0]
-            if c0.project:
-                target = perf_anchors.get((c0.project, c0.table, c0.row, c0.column))
+        for c in f.cells:
+            if c.project:
+                target = perf_anchors.get((c.project, c.table, c.row, c.column))
             else:
-                target = anchors.get((c0.table, c0.row, c0.column))
-        if target is not None:
-            link = ws.cell(row=i, column=5)
-            link.hyperlink = Hyperlink(ref=link.coordinate, location=target)
-            link.font = Font(color="1D4ED8", underline="single")
-    ws.freeze_panes = "A2"
-    if findings:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDINGS_HEADER))}{len(findings) + 1}"
-
-    for g in grids:
-        ts = wb.create_sheet(sheet_of[g.id])
-        head = ["代码", "项目", *g.column_names]
-        label_width = max([_display_width(r.label) for r in g.rows] + [8])
-        code_width = max([len(r.key) for r in g.rows] + [6])
-        widths = [min(code_width + 2, 40), min(label_width + 2, 60)]
-        widths += [max(14, _display_width(n) + 4) for n in g.column_names]
-        _header(ts, head, widths)
-        for r_i, r in enumerate(g.rows, start=2):
-            _put_text(ts, r_i, 1, r.key)
-            _put_text(ts, r_i, 2, r.label)
-            if r.level:
-                ts.cell(row=r_i, column=2).alignment = Alignment(indent=r.level)
-            if r.is_total:
-                for col in range(1, len(head) + 1):
-                    ts.cell(row=r_i, column=col).font = _HEADER_FONT
-            for c_i, gc in enumerate(r.cells, start=3):
-                if gc is None:
-                    continue
-                if gc.fact is not None:
-                    _put_number(ts, r_i, c_i, gc.fact.value)
-                else:
-                    _put_text(ts, r_i, c_i, gc.value)
-                cell = ts.cell(row=r_i, column=c_i)
-                if gc.severity in FILLS:
-                    cell.fill = FILLS[gc.severity]
-                if gc.findings:
-                    text = "\n".join(
-                        f"#{n} {severity_name(findings[n - 1].severity)} {findings[n - 1].rule}："
-                        f"{findings[n - 1].title}"
-                        for n in gc.findings
-                    )
-                    cell.comment = Comment(_text(text), "juesuan", width=320, height=120)
-        ts.freeze_panes = "C2"
-        if any(c is not None and c.severity == "error" for r in g.rows for c in r.cells):
-            ts.sheet_properties.tabColor = "B42318"
+                target = anchors.get((c.table, c.row, c.column))
+            if target is not None:
+                break
+        targets.append(target)
+    _write_issues(ws, issues, targets)
 
     if perf:
-        _write_perf(wb.create_sheet(perf_sheet), perf, perf_layout, findings)
+        ps = wb.create_sheet(perf_sheet)
+        _write_perf(ps, perf, perf_layout, findings)
+        print_setup(ps)
 
     info = wb.create_sheet(sheet_title(DOCUMENT_SHEET, taken))
     _header(info, ["项目", "内容"], [14, 80])
@@ -251,7 +248,6 @@ def render_xlsx(result: CheckResult) -> bytes:
         ("单位", doc.department),
         ("年度", str(doc.year) if doc.year else ""),
         ("来源文件", file_name(doc.source)),
-        ("格式", doc.format),
         ("金额单位", doc.unit),
         ("错误", str(result.count("error"))),
         ("警告", str(result.count("warning"))),
@@ -262,6 +258,7 @@ def render_xlsx(result: CheckResult) -> bytes:
         _put_text(info, i, 1, k)
         _put_text(info, i, 2, v)
     info.freeze_panes = "A2"
+    print_setup(info)
 
     buf = BytesIO()
     wb.save(buf)

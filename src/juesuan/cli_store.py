@@ -94,6 +94,42 @@ def _expand(paths: list[Path]) -> list[Path]:
     return out
 
 
+def _corpus_rules(store, outcome) -> None:  # type: ignore[no-untyped-def]
+    """The corpus rules (JS-CO-*) for a document just stored and its stored neighbours; their
+    findings join the stored checks. A failure is a warning: the document stays stored."""
+    from .store.corpus import refresh_after_ingest
+
+    try:
+        done = refresh_after_ingest(store, outcome.document_id)
+    except Exception as exc:  # a corpus rule bug must not lose the ingest
+        if os.environ.get("JUESUAN_DEBUG"):
+            raise
+        outcome.warnings.append(t(f"跨文档规则检查失败：{_reason(exc)}", f"corpus rules failed: {_reason(exc)}"))
+        return
+    n = done.get(outcome.document_id)
+    if n and outcome.findings is not None:
+        outcome.findings += n
+
+
+def corpus_check(result, file: Path, db: Optional[str]) -> None:  # type: ignore[no-untyped-def]
+    """``check FILE --db URL``: add the corpus rules' findings (against the stored documents,
+    the file itself left out when it is stored) to ``result``, keeping severity order."""
+    from .model import SEVERITY_ORDER
+    from .store import file_sha256
+    from .store.corpus import corpus_findings
+
+    store = _open(db)
+    try:
+        extra = corpus_findings(store, result.document, exclude_sha=file_sha256(file))
+    except Exception as exc:
+        if os.environ.get("JUESUAN_DEBUG"):
+            raise
+        raise internal_error(exc) from None
+    finally:
+        store.close()
+    result.findings = sorted([*result.findings, *extra], key=lambda f: SEVERITY_ORDER[f.severity])
+
+
 def ingest(
     files: Optional[list[Path]] = typer.Argument(
         None, help=t("决算公开文件（PDF、DOCX、XLSX、HTML、文本导出），或包含它们的文件夹", "disclosures (PDF, DOCX, XLSX, HTML, text), or folders of them")
@@ -143,6 +179,8 @@ def ingest(
                 failed.append((path, t(f"内部错误（程序缺陷），详情已写入 {report}", f"internal error (a bug), details in {report}")))
             else:
                 (added if outcome.created else existing).append((path, outcome))
+                if outcome.created:
+                    _corpus_rules(store, outcome)
             progress.advance(task)
     for path, o in added:
         checked = t("未检查", "not checked") if o.findings is None else t(f"{o.findings} 条发现", f"{o.findings} findings")
@@ -174,6 +212,11 @@ def ingest(
     if recheck:
         try:
             done = store.recheck()
+            if done:  # a new check holds the catalog's findings only: the corpus rules' again
+                from .store.corpus import refresh
+
+                for doc_id, _, _ in done:
+                    refresh(store, doc_id)
         except Exception as exc:
             store.close()
             if os.environ.get("JUESUAN_DEBUG"):

@@ -64,7 +64,13 @@ def _rule(r: Rule) -> str:
 
 
 def catalog_markdown() -> str:
+    from .corpus import CORPUS_RULES
+    from .corpus.docs import corpus_rule_markdown
+
     index = ["| id | 标题 | 严重程度 | 类别 |", "|---|---|---|---|"]
     for r in CATALOG:
         index.append(f"| [{r.id}](#{r.id.lower()}) | {r.title} | {r.severity} | {r.family} {FAMILIES[r.family]} |")
-    return "\n".join([HEADER, *index, "", *(_rule(r) for r in CATALOG)]).rstrip("\n") + "\n"
+    for r in CORPUS_RULES:  # run against the store (juesuan ingest, check --db): rules.corpus
+        index.append(f"| [{r.id}](#{r.id.lower()}) | {r.title} | {r.severity} | {r.family} {r.family_name} |")
+    parts = [HEADER, *index, "", *(_rule(r) for r in CATALOG), *(corpus_rule_markdown(r, _example) for r in CORPUS_RULES)]
+    return "\n".join(parts).rstrip("\n") + "\n"

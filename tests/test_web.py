@@ -50,7 +50,7 @@ def client(make_client):  # type: ignore[no-untyped-def]
 
 def upload(c: TestClient, path: Path, name: str | None = None, **kw):  # type: ignore[no-untyped-def]
     with path.open("rb") as fh:
-        return c.post("/upload", files={"file": (name or path.name, fh, "text/plain")}, follow_redirects=False, **kw)
+        return c.post("/upload?wait=1", files={"file": (name or path.name, fh, "text/plain")}, follow_redirects=False, **kw)
 
 
 def doc_id(response) -> int:  # type: ignore[no-untyped-def]
@@ -100,13 +100,13 @@ def test_api_documents_facts_findings(client: TestClient, corpus_docs) -> None: 
     need_corpus()
     path = CORPUS_TEXTS[0]
     with path.open("rb") as fh:
-        r = client.post("/api/documents", files={"file": (path.name, fh, "text/plain")})
+        r = client.post("/api/documents?wait=1", files={"file": (path.name, fh, "text/plain")})
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["status"] == "ingested" and body["findings"] == 3 and body["rules_version"] == "web-1"
     i = body["document_id"]
     with path.open("rb") as fh:
-        r2 = client.post("/api/documents", files={"file": (path.name, fh, "text/plain")})
+        r2 = client.post("/api/documents?wait=1", files={"file": (path.name, fh, "text/plain")})
     assert r2.status_code == 200 and r2.json()["status"] == "exists"
 
     docs = client.get("/api/documents").json()
@@ -153,13 +153,13 @@ def test_upload_legacy_xls(client: TestClient, tmp_path: Path, corpus_docs) -> N
         (f.table, f.row, f.column, f.value) for f in corpus_docs[path.stem].facts
     }
     assert client.get(f"/api/documents/{i}").json()["format"] == "xls"
-    not_ole = client.post("/upload", files={"file": ("x.xls", b"<html>not a workbook</html>", "application/vnd.ms-excel")})
+    not_ole = client.post("/upload?wait=1", files={"file": ("x.xls", b"<html>not a workbook</html>", "application/vnd.ms-excel")})
     assert not_ole.status_code == 400 and "不符" in not_ole.text
     # an .xlsx served as .xls (common on government sites) is read as the workbook it is
     j = doc_id(upload(client, xlsx, name="决算表.xls"))
     assert client.get(f"/api/documents/{j}").json()["format"] == "xlsx"
     word = R.rename_ole_stream(xls.read_bytes(), "Workbook", "WordDocument")  # a Word .doc named .xls
-    refused = client.post("/upload", files={"file": ("旧.xls", word, "application/vnd.ms-excel")})
+    refused = client.post("/upload?wait=1", files={"file": ("旧.xls", word, "application/vnd.ms-excel")})
     assert refused.status_code == 400 and "无法读取「旧.xls」" in refused.text and ".docx" in refused.text
 
 
@@ -250,10 +250,10 @@ def test_token_rule(make_client, monkeypatch: pytest.MonkeyPatch) -> None:  # ty
     ok = upload(c2, CORPUS_TEXTS[1], headers={"Authorization": "Bearer s3cret-token"})
     assert ok.status_code == 303
     with CORPUS_TEXTS[1].open("rb") as fh:
-        by_form = c2.post("/upload", files={"file": ("a.txt", fh)}, data={"token": "s3cret-token"}, follow_redirects=False)
+        by_form = c2.post("/upload?wait=1", files={"file": ("a.txt", fh)}, data={"token": "s3cret-token"}, follow_redirects=False)
     assert by_form.status_code == 303
     with CORPUS_TEXTS[1].open("rb") as fh:
-        api = c2.post("/api/documents", files={"file": ("a.txt", fh)})
+        api = c2.post("/api/documents?wait=1", files={"file": ("a.txt", fh)})
     assert api.status_code == 401 and api.json()["detail"]
     assert c2.get("/api/documents").status_code == 200  # reads stay open
 
@@ -304,21 +304,21 @@ def test_error_pages_in_chinese(make_client, tmp_path: Path) -> None:  # type: i
     assert c.get("/nowhere").status_code == 404 and "找不到" in c.get("/nowhere").text
     bad = c.get("/documents/abc")
     assert bad.status_code == 422 and "无法处理" in bad.text and "document_id" in bad.text
-    big = c.post("/upload", files={"file": ("big.txt", b"x" * 5000, "text/plain")})
+    big = c.post("/upload?wait=1", files={"file": ("big.txt", b"x" * 5000, "text/plain")})
     assert big.status_code == 413 and "文件过大" in big.text
-    exe = c.post("/upload", files={"file": ("run.exe", b"MZ" * 10, "application/octet-stream")})
+    exe = c.post("/upload?wait=1", files={"file": ("run.exe", b"MZ" * 10, "application/octet-stream")})
     assert exe.status_code == 415 and "只接受" in exe.text
-    fake_pdf = c.post("/upload", files={"file": ("x.pdf", b"not a pdf", "application/pdf")})
+    fake_pdf = c.post("/upload?wait=1", files={"file": ("x.pdf", b"not a pdf", "application/pdf")})
     assert fake_pdf.status_code == 400 and "不符" in fake_pdf.text
-    empty = c.post("/upload", files={"file": ("e.txt", b"", "text/plain")})
+    empty = c.post("/upload?wait=1", files={"file": ("e.txt", b"", "text/plain")})
     assert empty.status_code == 400
-    prose = c.post("/upload", files={"file": ("p.txt", "只有一段文字，没有表格。\n".encode(), "text/plain")})
+    prose = c.post("/upload?wait=1", files={"file": ("p.txt", "只有一段文字，没有表格。\n".encode(), "text/plain")})
     assert prose.status_code == 400 and "无法读取「p.txt」" in prose.text
     assert not [p for p in (tmp_path / "uploads").iterdir() if not p.name.startswith(".")]
     if PDFS:
         c2, _ = make_client(max_pages=1)
         with PDFS[0].open("rb") as fh:
-            r = c2.post("/upload", files={"file": (PDFS[0].name, fh, "application/pdf")})
+            r = c2.post("/upload?wait=1", files={"file": (PDFS[0].name, fh, "application/pdf")})
         assert r.status_code == 422 and "文件超出限制" in r.text and "页" in r.text, r.text[-800:]
 
 

@@ -79,7 +79,7 @@ def need_corpus() -> None:
         pytest.skip("corpus texts not found")
 
 
-def post_file(c: TestClient, name: str, content: bytes, url: str = "/upload", **kw):  # type: ignore[no-untyped-def]
+def post_file(c: TestClient, name: str, content: bytes, url: str = "/upload?wait=1", **kw):  # type: ignore[no-untyped-def]
     return c.post(url, files={"file": (name, content, "application/octet-stream")}, follow_redirects=False, **kw)
 
 
@@ -113,7 +113,7 @@ def test_time_limit_kills_the_reading_process(make_client) -> None:  # type: ign
     need_corpus()
     c, st = make_client(checker=slow_check, worker_seconds=2)
     t = time.monotonic()
-    r = post_file(c, "a.txt", CORPUS_TEXTS[0].read_bytes(), url="/api/documents")
+    r = post_file(c, "a.txt", CORPUS_TEXTS[0].read_bytes(), url="/api/documents?wait=1")
     assert time.monotonic() - t < 20
     assert r.status_code == 422 and "处理时间超过 2 秒" in r.json()["detail"]
     assert st.count_documents() == 0
@@ -129,26 +129,39 @@ def test_a_dying_reader_is_a_clear_500(make_client) -> None:  # type: ignore[no-
 
 
 def test_reads_at_once_are_bounded(make_client) -> None:  # type: ignore[no-untyped-def]
+    """Uploads queue (issue 14): with every reading slot busy an upload is accepted at once as a
+    job, and read only when a slot is free."""
     need_corpus()
-    c, st = make_client(worker_seconds=2)
+    c, st = make_client()
     slots = c.app.state.context.reading_slots
     n = c.app.state.settings.max_workers
     for _ in range(n):  # every reading slot busy
         assert slots.acquire(timeout=1)
     try:
+        t = time.monotonic()
         r = post_file(c, "a.txt", CORPUS_TEXTS[0].read_bytes(), url="/api/documents")
-        assert r.status_code == 503 and "正忙" in r.json()["detail"] and r.headers["retry-after"]
+        assert r.status_code == 202 and time.monotonic() - t < 5
+        job = r.json()["job"]
+        time.sleep(1.0)
+        assert c.get(f"/api/jobs/{job['id']}").json()["status"] in ("queued", "running")
+        assert st.count_documents() == 0
     finally:
         for _ in range(n):
             slots.release()
-    assert st.count_documents() == 0 and slots.acquire(timeout=0)  # every slot was given back
+    for _ in range(150):
+        got = c.get(f"/api/jobs/{job['id']}").json()
+        if got["status"] in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    assert got["status"] == "done" and st.count_documents() == 1, got
+    assert slots.acquire(timeout=5)  # every slot was given back
     slots.release()
 
 
 def test_a_failing_rule_check_keeps_the_facts(make_client) -> None:  # type: ignore[no-untyped-def]
     need_corpus()
     c, st = make_client(checker=broken_check)
-    r = post_file(c, "a.txt", CORPUS_TEXTS[0].read_bytes(), url="/api/documents")
+    r = post_file(c, "a.txt", CORPUS_TEXTS[0].read_bytes(), url="/api/documents?wait=1")
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["facts"] > 100 and body["findings"] is None
@@ -202,7 +215,7 @@ def test_upload_is_read_in_the_child_and_stored(make_client, corpus_docs) -> Non
     need_corpus()
     c, st = make_client()
     path = CORPUS_TEXTS[0]
-    r = post_file(c, path.name, path.read_bytes(), url="/api/documents")
+    r = post_file(c, path.name, path.read_bytes(), url="/api/documents?wait=1")
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["findings"] == 3 and body["rules_version"] == "sec-1"
@@ -384,13 +397,13 @@ def test_post_without_origin_needs_a_csrf_token(make_client) -> None:  # type: i
     other = new_csrf_token(b"another secret")
     assert post_file(c, "b.txt", data + b"\n", data={"csrf_token": other}).status_code == 403
     # API clients: the header (which a cross-site form cannot send) is enough
-    api = post_file(c, "a.txt", data, url="/api/documents", headers={"X-CSRF-Token": token})
+    api = post_file(c, "a.txt", data, url="/api/documents?wait=1", headers={"X-CSRF-Token": token})
     assert api.status_code == 200 and api.json()["status"] == "exists"
     # a script without cookies asks the API for a token first
     fresh = TestClient(c.app).get("/api/csrf-token").json()["csrf_token"]
     script = TestClient(c.app)
-    assert post_file(script, "a.txt", data, url="/api/documents").status_code == 403
-    assert post_file(script, "a.txt", data, url="/api/documents", headers={"X-CSRF-Token": fresh}).status_code == 200
+    assert post_file(script, "a.txt", data, url="/api/documents?wait=1").status_code == 403
+    assert post_file(script, "a.txt", data, url="/api/documents?wait=1", headers={"X-CSRF-Token": fresh}).status_code == 200
 
 
 def test_referer_and_origin_rules(make_client) -> None:  # type: ignore[no-untyped-def]
@@ -407,8 +420,8 @@ def test_bearer_token_stands_for_csrf(make_client) -> None:  # type: ignore[no-u
     need_corpus()
     c, _ = make_client(headers={}, token="tok-1")
     data = CORPUS_TEXTS[0].read_bytes()
-    assert post_file(c, "a.txt", data, url="/api/documents", data={"token": "tok-1"}).status_code == 403
-    r = post_file(c, "a.txt", data, url="/api/documents", headers={"Authorization": "Bearer tok-1"})
+    assert post_file(c, "a.txt", data, url="/api/documents?wait=1", data={"token": "tok-1"}).status_code == 403
+    r = post_file(c, "a.txt", data, url="/api/documents?wait=1", headers={"Authorization": "Bearer tok-1"})
     assert r.status_code == 201
 
 
@@ -497,7 +510,7 @@ def test_hardening_on_each_backend(db_url: str, tmp_path: Path) -> None:  # noqa
     st = open_store(db_url, checker=fake_check, rules_version="sec-1")
     try:
         c = TestClient(create_app(store=st, upload_dir=tmp_path / "up"), headers=ORIGIN)
-        r = post_file(c, CORPUS_TEXTS[0].name, CORPUS_TEXTS[0].read_bytes(), url="/api/documents")
+        r = post_file(c, CORPUS_TEXTS[0].name, CORPUS_TEXTS[0].read_bytes(), url="/api/documents?wait=1")
         assert r.status_code == 201 and r.json()["findings"] == 3, r.text
         doc = _hostile_labelled(FORMULA)
         o = st.ingest_document(doc, "5" * 64, result=fake_check(doc))

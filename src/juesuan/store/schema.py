@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import true
 from sqlalchemy.types import TypeDecorator
 
 from ..model import format_decimal
@@ -103,6 +104,12 @@ documents = Table(
     Column("toc", JSON),
     Column("unreadable", JSON),
     Column("warnings", JSON),
+    # the workbench (migration 0004): 决算 / 预算 (Document.kind) and the review status
+    Column("kind", String(10)),
+    Column("status", String(16), nullable=False, default="new", server_default="new"),
+    # the upload queue and corpus rules (migration 0003): 部门 department / 单位 unit, template family
+    Column("scope", String(16)),
+    Column("family", String(40)),
     Index(None, "department_id", "year"),
     Index(None, "year"),
 )
@@ -213,4 +220,102 @@ findings = Table(
     Index(None, "check_id"),
 )
 
-ALL_TABLES = (departments, documents, document_content, tables_found, facts, claims, checks, findings)
+# ---------------------------------------------------------------- the workbench (migration 0004)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # admin | reviewer | department | viewer
+    Column("department_id", Integer, ForeignKey("departments.id", ondelete="SET NULL")),
+    Column("password_hash", String(200)),  # argon2id; None: token-only user
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("active", Boolean, nullable=False, default=True, server_default=true()),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, _fk("users.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 of the token
+    Column("label", String(100)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),  # sha256 of the cookie's random id
+    Column("user_id", Integer, _fk("users.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index(None, "user_id"),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, _fk("documents.id"), nullable=False),
+    Column("fingerprint", String(32), nullable=False),
+    Column("status", String(16), nullable=False),  # open | confirmed | dismissed | fixed
+    Column("comment", Text),
+    Column("reply", Text),  # 部门回复
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("user_name", String(100)),
+    Column("reply_user_name", String(100)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("replied_at", DateTime(timezone=True)),
+    UniqueConstraint("document_id", "fingerprint"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("user_name", String(100)),  # kept when the user is gone
+    Column("action", String(40), nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="SET NULL")),
+    Column("details", JSON),
+    Index(None, "document_id"),
+    Index(None, "at"),
+)
+
+# ---------------------------------------------------------------- the upload queue (migration 0003)
+
+# One row per uploaded file, claimed by the web server's worker threads (queued → running → done |
+# failed); a job left running by a server that stopped is queued again when the next one starts.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("status", String(16), nullable=False),  # queued | running | done | failed
+    Column("file_name", String(500), nullable=False),  # the user's name (display text only)
+    Column("sha256", String(64), nullable=False),
+    Column("path", Text, nullable=False),  # the stored upload (<sha256>.<suffix>)
+    Column("batch", String(40)),  # the upload (one form post) the job came with
+    Column("reason", Text),  # why it failed (Chinese, for the reviewer)
+    Column("http_status", Integer),  # what a waiting request answers (201, 200, 400, 422, 500)
+    Column("outcome", String(16)),  # ingested | exists, once done
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="SET NULL")),
+    Column("progress", Integer, nullable=False, default=0, server_default="0"),  # percent
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("warnings", JSON),
+    Column("user_id", Integer),  # who uploaded it (the workbench's users.id; no key: users come later)
+    Column("user_name", String(100)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Index(None, "status", "id"),
+    Index(None, "batch"),
+)
+
+ALL_TABLES = (
+    departments, documents, document_content, tables_found, facts, claims, checks, findings, jobs,
+    users, api_tokens, sessions, reviews, audit_log,
+)  # fmt: skip

@@ -38,9 +38,14 @@ from .records import (
     cell_to_json,
     finding_extra,
 )
+from .queue import kind_column
 from .perfjson import blocks_from_json, blocks_to_json, from_json, perf_from_json, perf_to_json
 from .regions import region_of
 from .rules_link import Checker, current_rules_version, default_checker
+from .audit import AuditMethods
+from .review import ReviewMethods
+from .users import UserMethods
+from .versions import VersionMethods
 
 _UNSET: Any = object()
 _CHUNK = 500  # ids per IN (...) list
@@ -65,12 +70,13 @@ def _chunks(seq: Sequence[Any], n: int = _CHUNK) -> Iterator[Sequence[Any]]:
         yield seq[i : i + n]
 
 
-class Store:
+class Store(ReviewMethods, VersionMethods, UserMethods, AuditMethods):
     """A database of parsed documents. Open one with :func:`juesuan.store.open_store`.
 
     Every ingest is one transaction; re-ingesting a file with the same sha256 changes nothing.
     Findings are kept per rules version: checking again under a new rules version adds a check
-    and its findings, and the old ones stay.
+    and its findings, and the old ones stay. Every upload of a department's year and kind is a
+    version of its own; review decisions, users and the audit log: see :mod:`.review`.
     """
 
     def __init__(
@@ -316,6 +322,9 @@ class Store:
                 toc=list(doc.toc),
                 unreadable=list(doc.unreadable),
                 warnings=list(doc.warnings) + list(extra_warnings or []),
+                scope=getattr(doc, "scope", None),
+                family=getattr(doc, "family", None),
+                kind=doc.kind if getattr(doc, "kind", None) in ("final", "budget") else None,
             )
         )
         doc_id = int(res.inserted_primary_key[0])
@@ -997,7 +1006,7 @@ class Store:
 
         Totals, basic vs project spending, 三公 items, 机关运行经费 and spending by function
         class. Without ``year``, each department's latest year. Per department and year the
-        most recently ingested document counts.
+        most recently ingested final accounts count (a budget only when there are none).
         """
         d = S.documents
         with self.engine.connect() as conn:
@@ -1005,15 +1014,17 @@ class Store:
             dept_ids = list(dict.fromkeys(i for _, i in wanted if i is not None))
             chosen: dict[int, int] = {}
             if dept_ids:
-                q = select(d.c.id, d.c.department_id, d.c.year).where(d.c.department_id.in_(dept_ids))
+                q = select(d.c.id, d.c.department_id, d.c.year, kind_column().label("kind")).where(
+                    d.c.department_id.in_(dept_ids)
+                )
                 if year is not None:
                     q = q.where(d.c.year == year)
-                best: dict[int, tuple[int, int]] = {}
-                for r in conn.execute(q):
-                    rank = (r.year or 0, r.id)
+                best: dict[int, tuple[int, int, int]] = {}
+                for r in conn.execute(q):  # a year's final accounts over its budget, then the newest
+                    rank = (r.year or 0, int(r.kind == "final"), r.id)
                     if r.department_id not in best or rank > best[r.department_id]:
                         best[r.department_id] = rank
-                chosen = {dept: rank[1] for dept, rank in best.items()}
+                chosen = {dept: rank[-1] for dept, rank in best.items()}
         figs = self.figures(list(chosen.values()))
         rows, missing, seen = [], [], set()
         for asked, dept_id in wanted:
@@ -1027,18 +1038,21 @@ class Store:
         return Comparison(year, rows, missing)
 
     def department_years(self, department: int | str) -> list[Figures]:
-        """One department's figures per year (latest document of each year), oldest first."""
+        """One department's figures per year and kind (决算/预算): the latest version of each,
+        oldest year first (every version: :meth:`versions`)."""
         info = self.department(department)
         if info is None:
             return []
         d = S.documents
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(d.c.id, d.c.year).where(d.c.department_id == info.id).order_by(d.c.id)
+                select(d.c.id, d.c.year, kind_column().label("kind"))
+                .where(d.c.department_id == info.id)
+                .order_by(d.c.id)
             ).all()
-        per_year: dict[int | None, int] = {}
+        per_year: dict[tuple[int | None, str], int] = {}
         for r in rows:
-            per_year[r.year] = r.id
+            per_year[(r.year, r.kind)] = r.id
         figs = self.figures(list(per_year.values()))
         return sorted(figs.values(), key=lambda x: (x.year is None, x.year or 0))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field
 
@@ -96,6 +96,16 @@ class FindingOut(BaseModel):
     printed: Optional[str]
     difference: Optional[str]
     extra: dict[str, Any] = Field(default_factory=dict, description="其他字段，如情况说明中的句子 sentence")
+    fingerprint: Optional[str] = Field(None, description="发现的稳定标识（规则 + 单元格 + 印制值），跨版本不变")
+    status: Optional[str] = Field(
+        None, description="审核状态：open 待核 / confirmed 确认问题 / dismissed 非问题 / fixed 已整改"
+    )
+    comment: Optional[str] = Field(None, description="审核意见（处理意见）")
+    reply: Optional[str] = Field(None, description="部门回复")
+    reviewed_by: Optional[str] = Field(None, description="作出审核决定的用户")
+    reviewed_at: Optional[str] = None
+    carried_from: Optional[int] = Field(None, description="审核决定沿用自的早先版本（文档编号）")
+    gone: bool = Field(False, description="上一版本的发现在本版本中已不存在（视为已整改）")
 
 
 class DepartmentOut(BaseModel):
@@ -149,3 +159,66 @@ class IngestOut(BaseModel):
     findings: Optional[int]
     rules_version: Optional[str]
     warnings: list[str]
+
+
+# ---------------------------------------------------------------- the workbench
+
+
+class ReviewIn(BaseModel):
+    status: Literal["open", "confirmed", "dismissed", "fixed"] = Field(
+        description="open 待核 / confirmed 确认问题 / dismissed 非问题 / fixed 已整改"
+    )
+    comment: Optional[str] = Field(None, max_length=4000, description="审核意见")
+
+
+class ReplyIn(BaseModel):
+    reply: str = Field(max_length=4000, description="部门回复")
+
+
+class StatusIn(BaseModel):
+    status: Literal["new", "in_review", "returned", "approved"] = Field(
+        description="new 未审 / in_review 审核中 / returned 退回整改 / approved 通过"
+    )
+    comment: Optional[str] = Field(None, max_length=2000)
+
+
+class ReviewOut(BaseModel):
+    fingerprint: str
+    status: str
+    comment: Optional[str]
+    reply: Optional[str]
+    user: Optional[str] = Field(description="作出审核决定的用户")
+    decided_at: Optional[str]
+    reply_user: Optional[str]
+    replied_at: Optional[str]
+    carried_from: Optional[int]
+    gone: bool
+
+
+class DocumentStatusOut(BaseModel):
+    document_id: int
+    status: str
+
+
+class VersionOut(BaseModel):
+    document_id: int
+    version: int = Field(description="同一部门、年度、类型（决算/预算）内的版本号，按上传先后")
+    latest: bool
+    file_name: Optional[str]
+    ingested_at: str
+    status: str
+    kind: str
+    department_id: Optional[int]
+    department: Optional[str]
+    year: Optional[int]
+    counts: Optional[Counts]
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: str
+    user_id: Optional[int]
+    user: Optional[str] = Field(description="用户名")
+    action: str = Field(description="upload / review / reply / status / login …")
+    document_id: Optional[int]
+    details: dict[str, Any]

@@ -33,7 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..store import Store, open_store
-from . import api, docs, downloads, pages
+from . import api, auth, docs, downloads, jobs, page_images, pages, review_forms
 from .context import WebContext, log, template_env
 from .security import BodyLimit, SecurityMiddleware, is_loopback
 from .settings import MIB, WebSettings, parse_networks
@@ -132,13 +132,18 @@ def create_app(
         return ctx.error_response(request.url.path, 500, "处理请求时出现内部错误，已记录在服务器日志中。")
 
     # the body cap inside, the security middleware outside it (so a 413 carries the headers too)
+    app.add_middleware(auth.AuthMiddleware, ctx=ctx)  # users and sessions, innermost (see .auth)
     app.add_middleware(BodyLimit, limit=s.max_upload_bytes, render_error=ctx.error_response)
     app.add_middleware(SecurityMiddleware, settings=s, loopback=ctx.loopback, render_error=ctx.error_response)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     pages.register(app, ctx)
     downloads.register(app, ctx)
+    page_images.register(app, ctx)
     api.register(app, ctx)
+    jobs.register(app, ctx)  # the upload queue: /jobs, /api/jobs; starts the worker pool
+    auth.register(app, ctx)
+    review_forms.register(app, ctx)
     docs.register(app)
     return app
 

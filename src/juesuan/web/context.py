@@ -97,6 +97,16 @@ class WebContext:
             response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
         return response
 
+    def has_template(self, name: str) -> bool:
+        """Whether the app has the template ``name`` (optional partials other parts supply)."""
+        from jinja2 import TemplateNotFound
+
+        try:
+            self.env.get_template(name)
+        except TemplateNotFound:
+            return False
+        return True
+
     def error_response(self, path: str, status: int, message: str) -> Response:
         response: Response
         if path.startswith("/api/"):
@@ -125,7 +135,13 @@ class WebContext:
     # ------------------------------------------------------------------ writes
 
     def check_write(self, request: Request, form_token: str | None, form_csrf: str | None) -> None:
-        """The token rule, then the CSRF rule (for a POST that named neither Origin nor Referer)."""
+        """The token rule, then the CSRF rule (for a POST that named neither Origin nor Referer).
+        Once the store has users: a signed-in user allowed to upload instead (:mod:`.auth`)."""
+        from .auth import require_user, users_mode
+
+        if users_mode(self):
+            require_user(self, request, "upload", form_csrf=form_csrf)
+            return
         bearer = self._bearer(request)
         if self.require_token:
             if not self.token:

@@ -37,7 +37,9 @@ def _example(eid: str, e: Example) -> str:
     return f"- **{eid}**：" + "；".join(parts)
 
 
-def _rule(r: Rule) -> str:
+def rule_section(r, examples, note: str = "") -> str:  # type: ignore[no-untyped-def]
+    """One rule's section: its metadata, documentation and examples. ``examples(eid, e)`` gives an
+    example's lines (a catalog rule's examples are cells, a corpus rule's are sets of documents)."""
     pass_ids, fail_ids = r.example_ids()
     lines = [
         f'<a id="{r.id.lower()}"></a>',
@@ -49,18 +51,23 @@ def _rule(r: Rule) -> str:
         f"- 依据：{r.legal_basis or '—'}",
         f"- 消息模板：`{r.message}`",
         "",
+        *([note, ""] if note else []),
         r.doc,
         "",
         "通过示例：",
         "",
-        *(_example(i, e) for i, e in zip(pass_ids, r.passing)),
+        *(line for i, e in zip(pass_ids, r.passing) for line in examples(i, e)),
         "",
         "不通过示例：",
         "",
-        *(_example(i, e) for i, e in zip(fail_ids, r.failing)),
+        *(line for i, e in zip(fail_ids, r.failing) for line in examples(i, e)),
         "",
     ]
     return "\n".join(lines)
+
+
+def _rule(r: Rule) -> str:
+    return rule_section(r, lambda i, e: [_example(i, e)])
 
 
 def catalog_markdown() -> str:

@@ -25,24 +25,6 @@ LAW_BUDGET_THREE = (
 )
 LAW_BUDGET_PROCUREMENT = "《预算法实施条例》第六条：政府采购等情况应当公开；《地方预决算公开操作规程》（财预〔2016〕143号）。"
 
-# names used when the shared vocabulary does not (yet) know a budget table
-_FALLBACK_NAMES = {
-    "budget_summary": "收支预算总表",
-    "budget_income": "收入预算表",
-    "budget_expenditure": "支出预算表",
-    "budget_fiscal_summary": "财政拨款收支预算总表",
-    "budget_fiscal_expenditure": "财政拨款支出预算表",
-    "budget_gpb_expenditure": "一般公共预算支出预算表",
-    "budget_gov_fund": "政府性基金预算支出预算表",
-    "budget_soe_capital": "国有资本经营预算支出预算表",
-    "budget_gpb_basic": "一般公共预算基本支出预算表",
-    "budget_fiscal_basic": "财政拨款基本支出预算表",
-    "budget_three_public": "“三公”经费支出预算表",
-    "budget_running_cost": "一般公共预算机关运行经费支出预算表",
-    "budget_procurement": "政府采购预算表",
-    "budget_performance": "项目支出绩效目标表",
-}
-
 # function-classification tables: row key = code; columns of 合计 = 基本 + 项目 (+ reserve, carry_forward)
 FUNCTION_TABLES = (
     "budget_expenditure", "budget_fiscal_expenditure", "budget_gpb_expenditure", "budget_gov_fund",
@@ -57,8 +39,7 @@ INCOME_SOURCES = ("fiscal_special", "operating", "business", "other", "carryover
 
 
 def budget_table_name(table: str) -> str:
-    name = table_name(table)
-    return _FALLBACK_NAMES.get(table, name) if name == table else name
+    return table_name(table)  # the budget tables' Chinese names are in model.TABLE_NAMES_ZH
 
 
 def is_budget(ctx: Context) -> bool:

@@ -26,28 +26,6 @@ def _example(eid: str, e: CorpusExample, one: Callable[[str, Example], str]) -> 
 
 
 def corpus_rule_markdown(r: CorpusRule, one: Callable[[str, Example], str]) -> str:
-    pass_ids, fail_ids = r.example_ids()
-    lines = [
-        f'<a id="{r.id.lower()}"></a>',
-        "",
-        f"## {r.id} {r.title}",
-        "",
-        f"- 严重程度：`{r.severity}`",
-        f"- 类别：{r.family} {r.family_name}",
-        f"- 依据：{r.legal_basis or '—'}",
-        f"- 消息模板：`{r.message}`",
-        "",
-        STORE_NOTE,
-        "",
-        r.doc,
-        "",
-        "通过示例：",
-        "",
-        *(line for i, e in zip(pass_ids, r.passing) for line in _example(i, e, one)),
-        "",
-        "不通过示例：",
-        "",
-        *(line for i, e in zip(fail_ids, r.failing) for line in _example(i, e, one)),
-        "",
-    ]
-    return "\n".join(lines)
+    from ..docs import rule_section
+
+    return rule_section(r, lambda i, e: _example(i, e, one), note=STORE_NOTE)

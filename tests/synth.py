@@ -197,16 +197,7 @@ def three_public(rnd: random.Random, doc: Doc, number: int) -> None:
     note(doc, "three_public")
 
 
-INCOME_LINES = [
-    ("一、一般公共预算财政拨款收入", "income.gpb"),
-    ("二、政府性基金预算财政拨款收入", "income.gov_fund"),
-    ("三、国有资本经营预算财政拨款收入", "income.soe_capital"),
-    ("四、上级补助收入", "income.upper_subsidy"),
-    ("五、事业收入", "income.operating"),
-    ("六、经营收入", "income.business"),
-    ("七、附属单位上缴收入", "income.affiliate_remit"),
-    ("八、其他收入", "income.other"),
-]
+from juesuan.author.layouts import INCOME_LINES, summary_tail  # noqa: E402  (the summary's income lines as printed)
 
 
 def _ordinal(n: int) -> str:
@@ -244,16 +235,7 @@ def summary(rnd: random.Random, doc: Doc, number: int, fiscal: bool = False) -> 
         left = side(label, i + 1, key, ("amount",))
         right = side(f"{_ordinal(i + 1)}、{cls.name}", 32 + i, f"expense.{cls.code}", right_cols)
         doc.lines.append("\t".join(left + right))
-    tail = [("本年收入合计", "income.total", "本年支出合计", "expense.total")]
-    if not fiscal:
-        tail.append(("使用非财政拨款结余", "income.use_non_fiscal_balance", "结余分配", "expense.balance_distribution"))
-    opening = "年初财政拨款结转和结余" if fiscal else "年初结转和结余"
-    closing = "年末财政拨款结转和结余" if fiscal else "年末结转和结余"
-    tail.append((opening, "income.opening_balance", closing, "expense.closing_balance"))
-    if fiscal:
-        for label, fund in (("一般公共预算财政拨款", "gpb"), ("政府性基金预算财政拨款", "gov_fund"), ("国有资本经营预算财政拨款", "soe_capital")):
-            tail.append((label, f"income.opening_balance.{fund}", "", ""))
-    tail.append(("总计", "income.grand_total", "总计", "expense.grand_total"))
+    tail = summary_tail(fiscal)
     for j, (ll, lk, rl, rk) in enumerate(tail):
         left = side(ll, 27 + j, lk, ("amount",))
         right = side(rl, 58 + j, rk or None, right_cols)
@@ -261,27 +243,8 @@ def summary(rnd: random.Random, doc: Doc, number: int, fiscal: bool = False) -> 
     note(doc, t)
 
 
-STATS_LINES = [
-    ("一、政府采购情况", None),
-    ("合计", "procurement.total"),
-    ("货物", "procurement.goods"),
-    ("工程", "procurement.works"),
-    ("服务", "procurement.services"),
-    ("二、机关运行经费", None),
-    ("(一) 行政单位", "running_cost.admin"),
-    ("(二) 参照公务员法管理事业单位", "running_cost.civil_servant_mgmt"),
-    ("三、国有资产占用情况", None),
-    ("(一) 车辆数合计(辆)", "vehicles.total"),
-    ("1. 副部(省)级及以上领导用车", "vehicles.ministerial"),
-    ("2. 主要负责人用车", "vehicles.principal"),
-    ("3. 机要通信用车", "vehicles.confidential"),
-    ("4. 应急保障用车", "vehicles.emergency"),
-    ("5. 执法执勤用车", "vehicles.law_enforcement"),
-    ("6. 特种专业技术用车", "vehicles.special"),
-    ("7. 离退休干部服务用车", "vehicles.retiree"),
-    ("8. 其他用车", "vehicles.other"),
-    ("(二) 单价100万元(含)以上设备(不含车辆)", "equipment_over_1m"),
-]
+# the statistics table's lines as the national template prints them (shared with the author)
+from juesuan.author.layouts import STATS_LINES  # noqa: E402
 
 
 def disclosure_stats(rnd: random.Random, doc: Doc, number: int) -> None:

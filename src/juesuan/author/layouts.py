@@ -174,15 +174,9 @@ def coded(fs: FactSet, table: str, number: str, year: int) -> PrintedTable:
     return PrintedTable(table, TITLES[table], number, head, rows, label_columns=2)
 
 
-def two_sided(fs: FactSet, table: str, number: str, year: int) -> PrintedTable:
-    fiscal = table == "fiscal_summary"
-    right_cols = ("total", "gpb", "gov_fund", "soe_capital") if fiscal else ("amount",)
-    right_head = ["合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"] if fiscal else ["金额"]
-    fc = function_codes(year)
-    classes = [c.code for c in fc if len(c.code) == 3 and c.code.startswith("2")]
-    classes = sorted(set(classes) | {r[8:] for r in fs.rows(table) if r.startswith("expense.") and r[8:].isdigit()})
-    head = [["收入", "", "支出", *[""] * len(right_cols)], ["项目", "金额", "项目", *right_head]]
-    income = INCOME_LINES[:3] if fiscal else INCOME_LINES
+def summary_tail(fiscal: bool) -> list[tuple[str, str, str, str]]:
+    """The lines under a two-sided summary's body, as the national template prints them:
+    (income label, income key, expense label, expense key); "" where a side prints nothing."""
     tail = [("本年收入合计", "income.total", "本年支出合计", "expense.total")]
     if not fiscal:
         tail.append(("使用非财政拨款结余", "income.use_non_fiscal_balance", "结余分配", "expense.balance_distribution"))
@@ -194,6 +188,19 @@ def two_sided(fs: FactSet, table: str, number: str, year: int) -> PrintedTable:
                             ("国有资本经营预算财政拨款", "soe_capital")):
             tail.append((label, f"income.opening_balance.{fund}", "", ""))
     tail.append(("总计", "income.grand_total", "总计", "expense.grand_total"))
+    return tail
+
+
+def two_sided(fs: FactSet, table: str, number: str, year: int) -> PrintedTable:
+    fiscal = table == "fiscal_summary"
+    right_cols = ("total", "gpb", "gov_fund", "soe_capital") if fiscal else ("amount",)
+    right_head = ["合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"] if fiscal else ["金额"]
+    fc = function_codes(year)
+    classes = [c.code for c in fc if len(c.code) == 3 and c.code.startswith("2")]
+    classes = sorted(set(classes) | {r[8:] for r in fs.rows(table) if r.startswith("expense.") and r[8:].isdigit()})
+    head = [["收入", "", "支出", *[""] * len(right_cols)], ["项目", "金额", "项目", *right_head]]
+    income = INCOME_LINES[:3] if fiscal else INCOME_LINES
+    tail = summary_tail(fiscal)
     rows: list[list[str]] = []
     n_body = max(len(classes), len(income))
     for i in range(n_body):

@@ -105,3 +105,19 @@ def test_serve_refuses_open_bind_without_token(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("JUESUAN_TOKEN", "tok")
     r = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--db", db])
     assert r.exit_code == 0 and calls[-1][0].state.require_token is True
+
+
+def test_serve_off_loopback_with_users_needs_no_shared_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from juesuan.store import open_store
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
+    monkeypatch.delenv("JUESUAN_TOKEN", raising=False)
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    with open_store(db) as store:
+        store.add_user("审核员甲", "reviewer", password="a long enough password")
+    r = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--db", db, "--uploads", str(tmp_path / "up")])
+    assert r.exit_code == 0, r.output
+    assert calls and calls[-1][1]["host"] == "0.0.0.0"

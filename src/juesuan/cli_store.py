@@ -281,7 +281,7 @@ def export(
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help=t("监听地址；非回环地址时写操作需要 $JUESUAN_TOKEN", "address to listen on; off loopback, writes need $JUESUAN_TOKEN")),
+    host: str = typer.Option("127.0.0.1", "--host", help=t("监听地址；非回环地址时须有用户（juesuan user add）或 $JUESUAN_TOKEN", "address to listen on; off loopback, users (juesuan user add) or $JUESUAN_TOKEN are needed")),
     port: int = typer.Option(8000, "--port", help=t("端口", "port")),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     uploads: Optional[Path] = typer.Option(
@@ -306,14 +306,15 @@ def serve(
     from .web import create_app, is_loopback
 
     token = os.environ.get("JUESUAN_TOKEN") or None
-    if not is_loopback(host) and not token:
+    store = _open(db)
+    if not is_loopback(host) and not token and not store.has_users():
+        store.close()
         raise fail(
             t(
-                f"监听 {host}（非回环地址）需要先设置环境变量 JUESUAN_TOKEN，上传等写操作须携带该令牌。",
-                f"listening on {host} (not loopback) needs JUESUAN_TOKEN set; uploads must carry that token.",
+                f"监听 {host}（非回环地址）需要先建立用户（juesuan user add）或设置环境变量 JUESUAN_TOKEN，上传等写操作须登录或携带令牌。",
+                f"listening on {host} (not loopback) needs users (juesuan user add) or JUESUAN_TOKEN set; writes need a login or the token.",
             )
         )
-    store = _open(db)
     try:
         app = create_app(
             store=store, host=host, upload_dir=uploads, token=token, forwarded_allow_ips=forwarded_allow_ips,

@@ -72,6 +72,10 @@ class StoredDocument:
     errors: int | None = None
     warnings: int | None = None
     infos: int | None = None
+    kind: str | None = None  # final | budget (Document.kind); None: stored before kinds were kept
+    scope: str | None = None  # department | unit
+    family: str | None = None  # template family (refdata/data/families.json)
+    status: str | None = None  # review status: new | in_review | returned | approved
 
     @property
     def checked(self) -> bool:
@@ -89,6 +93,10 @@ class StoredDocument:
             "region": self.region,
             "level": self.level,
             "year": self.year,
+            "kind": self.kind,
+            "scope": self.scope,
+            "family": self.family,
+            "status": self.status,
             "unit": self.unit,
             "ingested_at": _iso(self.ingested_at),
             "parser_version": self.parser_version,

@@ -540,6 +540,10 @@ class Store(ReviewMethods, VersionMethods, UserMethods, AuditMethods):
             ch.c.errors.label("n_errors"),
             ch.c.warnings.label("n_warnings"),
             ch.c.infos.label("n_infos"),
+            d.c.kind,
+            d.c.scope,
+            d.c.family,
+            d.c.status,
         ).select_from(
             d.outerjoin(dep, dep.c.id == d.c.department_id)
             .outerjoin(latest, latest.c.document_id == d.c.id)
@@ -555,6 +559,7 @@ class Store(ReviewMethods, VersionMethods, UserMethods, AuditMethods):
             r.id, r.sha256, r.file_name, r.format, r.pages, r.department_id, r.department,
             r.region, r.level, r.year, r.unit, at, r.parser_version, r.fact_count,
             r.rules_version, r.n_errors, r.n_warnings, r.n_infos,
+            r.kind, r.scope, r.family, r.status,
         )  # fmt: skip
 
     def documents(
@@ -730,7 +735,7 @@ class Store(ReviewMethods, VersionMethods, UserMethods, AuditMethods):
         f, d = S.facts, S.documents
         q = (
             select(
-                f.c.document_id, d.c.sha256, d.c.file_name, d.c.department, d.c.year,
+                f.c.document_id, d.c.sha256, d.c.file_name, d.c.department, d.c.year, d.c.kind,
                 f.c.table_id, f.c.row_key, f.c.column_key, f.c.value, f.c.raw, f.c.label,
                 f.c.project, f.c.level, f.c.page, f.c.line, f.c.ref,
             )  # fmt: skip
@@ -748,6 +753,7 @@ class Store(ReviewMethods, VersionMethods, UserMethods, AuditMethods):
                     "file_name": r.file_name,
                     "department": r.department,
                     "year": r.year,
+                    "kind": r.kind,
                     "table": r.table_id,
                     "row": r.row_key,
                     "column": r.column_key,
@@ -821,6 +827,7 @@ class Store(ReviewMethods, VersionMethods, UserMethods, AuditMethods):
                 "sha256": d.sha256 if d else None,
                 "department": d.department if d else None,
                 "year": d.year if d else None,
+                "kind": d.kind if d else None,
                 "rules_version": f.rules_version,
                 "rule": f.rule,
                 "severity": f.severity,

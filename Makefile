@@ -10,20 +10,21 @@ SAMPLE := examples/henan-anyang-beiguan-hrss-2024.txt
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,ocr]'
+	$(PY) -m pip install -q -e '.[dev,ocr,ray]'
 	$(PY) -m compileall -q src/juesuan  # bytecode as an installed package has it (saves 0.3 s a command where Python writes none)
 	touch $(STAMP)
 
 setup: $(STAMP)
 
 # Debian packages the tests use: headless Chromium (browser tests), PostgreSQL (storage tests),
-# libgl1 (OCR), LibreOffice Writer with CJK fonts (PDFs exported by a word processor). Needs
+# libgl1 (OCR), LibreOffice Writer and Calc with CJK fonts (PDFs exported by a word processor;
+# authored documents; recalculating a `juesuan template` workbook's formulas). Needs
 # root; without it those tests skip with a reason.
 system-deps:
-	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/bin/soffice ]; }; then \
+	@if [ "$$(id -u)" = 0 ] && { [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/bin/soffice ] || [ ! -e /usr/lib/libreoffice/program/libsclo.so ]; }; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql libgl1 >/dev/null \
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			libreoffice-writer-nogui fonts-noto-cjk >/dev/null; \
+			libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk >/dev/null; \
 	fi
 
 # The main job on the bundled sample: check it, print the findings, write the reports.

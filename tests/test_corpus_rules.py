@@ -224,3 +224,29 @@ def test_check_and_ingest_commands_with_db(tmp_path: Path) -> None:
 def test_in_document_check_is_unchanged_by_corpus_rules() -> None:
     doc = example_document(ex("expenditure/total/total=1.00"))
     assert not [f for f in check(doc).findings if f.rule.startswith("JS-CO")]
+
+
+def test_batch_with_db_runs_the_corpus_rules(tmp_path: Path) -> None:
+    """``batch --db`` stores a document as ``ingest`` does, corpus rules included."""
+    import shutil
+
+    from juesuan.pipeline import read_document
+
+    db = f"sqlite:///{tmp_path / 'b.db'}"
+    parsed = read_document(EXAMPLE)
+    with open_store(db) as st:
+        prior = Document(
+            source="prior.txt", format="text", department=parsed.department, year=(parsed.year or 2024) - 1, unit="万元",
+            tables=[TableInfo("income_expense_summary", "收入支出决算总表", None, "万元", Provenance())],
+            facts=[Fact("income_expense_summary", "income.grand_total", "amount", Decimal("2300.00"), "2300.00", Provenance(line=1))],
+        )  # fmt: skip
+        st.ingest_document(prior, "e" * 64, file_name="prior.txt")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / EXAMPLE.name)
+    done = subprocess.run([JUESUAN, "batch", str(folder), "--out", str(tmp_path / "out"), "--workers", "1", "--db", db],
+                          capture_output=True, text=True, cwd=tmp_path)  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    with open_store(db) as st:
+        stored = [d for d in st.documents() if d.file_name == EXAMPLE.name][0]
+        assert _stored_co(st, stored.id) == ["JS-CO-001"]

@@ -97,6 +97,15 @@ def _register_store_commands() -> None:
     from .cli_store import register
 
     register(app)  # ingest, export, serve
+    from .cli_batch import register as register_batch
+
+    register_batch(app)  # batch
+    from .cli_author import register as register_author
+
+    register_author(app)  # template, author
+    from .cli_users import register as register_users
+
+    register_users(app)  # user, token
 
 
 class ParseFormat(str, Enum):
@@ -194,13 +203,18 @@ def check(
         "--format",
         "-f",
         help=t(
-            "text、json、html、xlsx、md、csv 或 pdf；默认按 -o 的扩展名，否则 text",
-            "text, json, html, xlsx, md, csv or pdf; default from -o's extension, else text",
+            "text、json、html、xlsx、md、csv 或 pdf（PDF 输入：在原文上标注发现；其他输入：打印的报告）；默认按 -o 的扩展名，否则 text",
+            "text, json, html, xlsx, md, csv or pdf (a PDF input: the source annotated; others: the printed report); default from -o's extension, else text",
         ),
     ),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help=t("把报告写入此文件", "write the report here")),
     fail_on: FailOn = typer.Option(
         FailOn.error, "--fail-on", help=t("有此严重程度或更严重的发现时退出码为 1（error、warning、never）", "exit 1 on findings of this severity or worse")
+    ),
+    db: Optional[str] = typer.Option(
+        None, "--db",
+        help=t("同时按库中文档做跨文档检查（上年决算、其他版本、所属部门、同年预算；JS-CO 规则）的数据库 URL",
+               "also run the corpus rules (JS-CO: prior year, versions, department, budget) against this database"),
     ),
 ) -> None:
     from .report import render
@@ -210,6 +224,10 @@ def check(
     refuse_binary_to_terminal(fmt, output)
     doc = _read(file)
     result = run_rules(doc)
+    if db is not None:
+        from .cli_store import corpus_check
+
+        corpus_check(result, file, db)
     if fmt == "text" and output is None and stdout_is_terminal():
         from rich.console import Console
 
@@ -217,13 +235,9 @@ def check(
 
         print_rich(result, Console(highlight=False))
     elif fmt == "pdf":
-        from .report.pdf import PdfUnavailable, render_pdf
+        from .cli_output import pdf_report
 
-        try:
-            data: str | bytes = render_pdf(result)
-        except PdfUnavailable as exc:
-            raise fail(str(exc)) from None
-        write_output(output, data)
+        write_output(output, pdf_report(result, file))
     else:
         # text to a pipe: plain, never wrapped
         write_output(output, render(result, fmt), bom=fmt == "csv")

@@ -225,3 +225,21 @@ class using:  # noqa: N801 - used as a context manager
 
 
 __all__ += ["using"]
+
+
+# --------------------------------------------------------------------------- process caps
+
+MEMORY_MESSAGE = "读取所需内存超出限制"  # what a reader stopped by its memory cap reports
+
+
+def set_memory_cap(memory_bytes: int) -> None:
+    """Cap this process's address space (``RLIMIT_AS``) at ``memory_bytes`` (0: no cap), never
+    above a hard limit already set. Used by the child processes that read one upload (web) or one
+    batch document, so a hostile file ends in MemoryError there, not in the server or the run."""
+    import resource
+
+    if memory_bytes <= 0:
+        return
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from ..limits import MEMORY_MESSAGE, set_memory_cap
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 
@@ -81,20 +82,6 @@ class DocResult:
 
 def failed(task: Task, reason: str, seconds: float = 0.0) -> DocResult:
     return DocResult(task.shown, task.sha256, FAILED, reason=reason, seconds=seconds)
-
-
-MEMORY_MESSAGE = "读取所需内存超出限制"  # the web worker's words for the same failure
-
-
-def set_memory_cap(memory_bytes: int) -> None:
-    """Cap this process's address space (``RLIMIT_AS``) as the web worker caps its child; kept
-    here rather than imported from ``juesuan.web.worker`` because that import loads the whole web
-    app into every batch worker."""
-    if memory_bytes <= 0:
-        return
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
 def cap_worker(memory_bytes: int) -> None:

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from ..limits import MEMORY_MESSAGE, set_memory_cap
 from ..model import CheckResult, Document
 
 log = logging.getLogger("juesuan.web")
 
 Checker = Callable[[Document], CheckResult]
 
-MEMORY_MESSAGE = "读取所需内存超出限制"
 
 # kinds of JobOutcome
 OK = "ok"
@@ -56,14 +56,6 @@ class JobLimits:
     memory_bytes: int
     seconds: float
     max_pages: int = 0
-
-
-def _set_memory_cap(memory_bytes: int) -> None:
-    if memory_bytes <= 0:
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = memory_bytes if hard == resource.RLIM_INFINITY else min(memory_bytes, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
 def _set_cpu_cap(seconds: float) -> None:
@@ -185,7 +177,7 @@ def main() -> None:
     try:
         header = pickle.loads(job)
         limits: JobLimits = header["limits"]
-        _set_memory_cap(limits.memory_bytes)
+        set_memory_cap(limits.memory_bytes)
         _set_cpu_cap(limits.seconds)
         sys.path[:] = header["sys_path"]
         from .. import limits as reading_limits

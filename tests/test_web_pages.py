@@ -348,3 +348,38 @@ def test_rounding_notes_of_every_family_are_collapsed() -> None:
     assert is_rounding(f("JS-RD-001", "RD")) and is_rounding(f("JS-NR-009", "NR"))
     assert not is_rounding(f("JS-NR-001", "NR", "error")) and not is_rounding(f("JS-AR-001", "AR", "error"))
     assert is_narrative(f("JS-NR-009", "NR")) and is_narrative(f("JS-BN-001", "")) and not is_narrative(f("JS-RD-001", "RD"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    value=st_.integers(0, 99),
+    around=st_.sampled_from(("2024 年度", "较上年增长 10.5%，", "共 1,203 人，", "第三项，", "")),
+)
+def test_every_report_marks_a_sentences_figure_where_it_stands_alone(value: int, around: str) -> None:
+    """The HTML report and the web page share one helper: a figure "0" is never marked inside
+    "2024", "10.5" or "1,203" printed before it."""
+    from juesuan.model import CellRef, CheckResult, Document
+    from juesuan.report import render
+    from juesuan.report import common
+    from juesuan.report.common import sentence_parts
+    from juesuan.web import views
+
+    number = str(value)
+    text = f"{around}本年收入总计 {number} 万元。"
+    assert sentence_parts({"text": text, "number": number}) == (f"{around}本年收入总计 ", number, " 万元。")
+    assert views.sentence_number is common.sentence_number  # one helper, not two copies
+    doc = Document(source="t.txt", format="text", department="测试单位", year=2024, unit="万元", tables=[], facts=[])
+    f = Finding("JS-NR-001", "error", "情况说明与表不符", "", ["narrative"],  # type: ignore[arg-type]
+                cells=[CellRef("narrative", "收入总计", "amount", number, 1, 1, "收入总计")], family="NR")  # fmt: skip
+    f.sentence = {"text": text, "number": number, "line": 1}  # type: ignore[attr-defined]
+    html = str(render(CheckResult(doc, [f]), "html"))
+    assert f'{around}本年收入总计 <mark class="num-mark">{number}</mark> 万元。' in html
+
+
+def test_sentence_number_falls_back_to_the_first_occurrence_and_to_none() -> None:
+    from juesuan.report.common import sentence_number
+
+    assert sentence_number("2024年", "0") == ("2", "0", "24年")  # never alone: the first occurrence
+    assert sentence_number("收入 5 万元", "7") == ("收入 5 万元", "", "")
+    assert sentence_number("收入 5 万元", "") == ("收入 5 万元", "", "")
+    assert sentence_number("0.5 与 0", "0") == ("0.5 与 ", "0", "")

@@ -251,3 +251,150 @@ def test_a_department_user_uploads_only_its_own_department(world, tmp_path) -> N
     copy = src.read_bytes() + "\n".encode()  # new content (another sha256) of that department
     r = no.post("/api/documents?wait=1", files={"file": ("copy.txt", copy, "text/plain")})
     assert r.status_code == 403 and world.st.count_documents() == 1  # refused and not kept
+
+
+# ---------------------------------------------------------------------- what a department user lists
+
+
+def test_department_users_list_only_their_own(world) -> None:  # type: ignore[no-untyped-def]
+    from juesuan.store import jobs as J
+
+    mine = world.ingest({"2001": "1.07"})
+    theirs = world.ingest({"2001": "1.07"}, department=OTHER)
+    world.n += 1
+    old = world.st.ingest_document(make_doc({"2001": "1.00"}, department=OTHER, year=2019), f"{world.n:064x}",
+                                   file_name="old.txt").document_id  # fmt: skip
+    world.users()
+    dept_user, reviewer = world.st.user("部门甲"), world.st.user("审核员")
+    own_job = J.finished_job(world.st, file_name="mine.txt", sha256="a" * 64, path="-", document_id=mine,
+                             user_id=dept_user.id, user_name=dept_user.name).id  # fmt: skip
+    other_job = J.finished_job(world.st, file_name="theirs.txt", sha256="b" * 64, path="-", document_id=theirs,
+                               user_id=reviewer.id, user_name=reviewer.name).id  # fmt: skip
+    own_dep, other_dep = world.st.document(mine).department_id, world.st.document(theirs).department_id
+    dept, _ = world.login("部门甲")
+    rev, _ = world.login("审核员")
+
+    page = dept.get("/departments").text
+    assert f"/departments/{own_dep}" in page and f"/departments/{other_dep}" not in page
+    assert [d["id"] for d in dept.get("/api/departments").json()] == [own_dep]
+    assert {d["id"] for d in rev.get("/api/departments").json()} == {own_dep, other_dep}
+
+    page = dept.get("/downloads").text
+    assert f"/documents/{mine}/report.xlsx" in page
+    assert f"/documents/{theirs}/" not in page and f"/documents/{old}/" not in page
+    assert "/exports/facts.csv" not in page  # every document's data: not offered
+    page = rev.get("/downloads").text
+    assert all(f"/documents/{i}/report.xlsx" in page for i in (mine, theirs, old)) and "/exports/facts.csv" in page
+
+    assert [j["id"] for j in dept.get("/api/jobs").json()] == [own_job]
+    assert {j["id"] for j in rev.get("/api/jobs").json()} == {own_job, other_job}
+    assert dept.get(f"/api/jobs/{other_job}").status_code == 404
+    assert dept.get(f"/api/jobs/{own_job}").status_code == 200
+    page = dept.get("/jobs").text
+    assert "mine.txt" in page and "theirs.txt" not in page
+    assert "theirs.txt" in rev.get("/jobs").text
+
+    def years(c: TestClient) -> set[str]:
+        return set(re.findall(r'<option value="(\d{4})"', c.get("/").text))
+
+    assert years(dept) == {"2024"}
+    assert years(rev) == {"2024", "2019"}
+
+
+# ---------------------------------------------------------------------- the hand-back carries the decisions
+
+
+def test_the_issue_list_download_carries_the_decisions(world) -> None:  # type: ignore[no-untyped-def]
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from juesuan.report import render
+    from juesuan.report.issue_list import ISSUE_HEADER
+
+    doc = world.ingest({"2001": "1.07", "2002": "2.09", "2003": "3.07"})
+    confirmed, dismissed, untouched = (fp_of(world.st, doc, r) for r in ("2001", "2002", "2003"))
+    world.users()
+    rev, rtoken = world.login("审核员")
+    dept, dtoken = world.login("部门甲")
+    for fp, body in ((confirmed, {"status": "confirmed", "comment": "请更正合计数"}), (dismissed, {"status": "dismissed"})):
+        assert rev.post(f"/api/documents/{doc}/findings/{fp}/review", json=body,
+                        headers={"X-CSRF-Token": rtoken}).status_code == 200  # fmt: skip
+    assert dept.post(f"/api/documents/{doc}/findings/{confirmed}/reply", json={"reply": "已更正"},
+                     headers={"X-CSRF-Token": dtoken}).status_code == 200  # fmt: skip
+
+    def columns(data: bytes) -> dict[str, tuple[object, object]]:
+        ws = load_workbook(BytesIO(data))["问题清单"]
+        head = [c.value for c in ws[1]]
+        assert tuple(head) == ISSUE_HEADER
+        m, n, msg = head.index("处理意见") + 1, head.index("部门回复") + 1, head.index("说明") + 1
+        return {str(ws.cell(row=r, column=msg).value): (ws.cell(row=r, column=m).value, ws.cell(row=r, column=n).value)
+                for r in range(2, ws.max_row + 1)}  # fmt: skip
+
+    for client in (rev, dept):  # the same workbook for the reviewer and the department
+        r = client.get(f"/documents/{doc}/report.xlsx")
+        assert r.status_code == 200
+        got = columns(r.content)
+        assert got == {"2001 列示 1.07": ("确认问题：请更正合计数", "已更正"), "2002 列示 2.09": ("非问题", None),
+                       "2003 列示 3.07": ("待核", None)}, got  # fmt: skip
+    # the command line's workbook (no store) leaves both for the reviewer and the department
+    offline = columns(render(world.st.load_result(doc), "xlsx"))  # type: ignore[arg-type]
+    assert set(offline.values()) == {(None, None)} and untouched
+
+
+# ---------------------------------------------------------------------- version N shows what N-1 had
+
+
+def test_the_document_page_lists_the_findings_gone_since_the_last_version(world) -> None:  # type: ignore[no-untyped-def]
+    v1 = world.ingest({"2001": "1.07", "2002": "2.09", "2003": "3.07"})
+    fixed_confirmed, kept, fixed_open = (fp_of(world.st, v1, r) for r in ("2001", "2002", "2003"))
+    world.users()
+    rev, rtoken = world.login("审核员")
+    assert rev.post(f"/api/documents/{v1}/findings/{fixed_confirmed}/review", json={"status": "confirmed", "comment": "改"},
+                    headers={"X-CSRF-Token": rtoken}).status_code == 200  # fmt: skip
+    assert 'id="gone-findings"' not in rev.get(f"/documents/{v1}").text  # the first version: nothing gone
+    v2 = world.ingest({"2001": "1.00", "2002": "2.09", "2003": "3.00"})  # 2001 and 2003 corrected
+    page = rev.get(f"/documents/{v2}").text
+    section = re.search(r'<section class="panel" id="gone-findings">(.*?)</section>', page, re.S)
+    assert section is not None and "已整改：上一版本有、本版本已无的问题" in section.group(1)
+    items = dict(re.findall(r'data-fingerprint="([0-9a-f]{16})" data-review="fixed" data-last-review="(\w+)"', section.group(1)))
+    assert items == {fixed_confirmed: "confirmed", fixed_open: "open"}
+    assert kept not in section.group(1) and "确认问题（审核员）" in section.group(1) and "2001 列示 1.07" in section.group(1)
+    # the API says the same
+    found = {f["fingerprint"]: f for f in rev.get(f"/api/documents/{v2}/findings").json()}
+    assert (found[fixed_confirmed]["gone"], found[fixed_confirmed]["previous_status"]) == (True, "confirmed")
+
+
+# ---------------------------------------------------------------------- navigation
+
+
+def test_the_header_shows_who_is_signed_in_and_the_audit_link(world) -> None:  # type: ignore[no-untyped-def]
+    doc = world.ingest({"2001": "1.07"})
+    open_page = world.client().get(f"/documents/{doc}").text
+    assert 'id="nav-user"' not in open_page and 'id="nav-audit"' in open_page  # open mode: one user, no login
+    world.users()
+    assert 'id="nav-login"' not in world.client().get("/login").text
+    for name, role, audit in (("审核员", "审核人", True), ("管理员", "管理员", True), ("部门甲", "部门", False),
+                              ("观察员", "只读", False)):  # fmt: skip
+        c, token = world.login(name)
+        page = c.get("/").text
+        assert re.search(r'id="nav-user-name">' + name + "<", page), name
+        assert re.search(r'id="nav-user-role"[^>]*>' + role, page), name
+        assert ('id="nav-audit"' in page) is audit, name
+        assert ('href="/compare"' in page) is (name != "部门甲"), name
+        r = c.post("/logout", data={"csrf_token": token})  # the header's form
+        assert r.status_code == 303 and c.get("/").status_code == 303  # signed out: to /login
+
+
+# ---------------------------------------------------------------------- the annotated PDF route
+
+
+def test_the_annotated_pdf_is_only_for_a_kept_pdf_upload_of_a_visible_document(world) -> None:  # type: ignore[no-untyped-def]
+    mine = world.ingest({"2001": "1.07"})
+    theirs = world.ingest({"2001": "1.07"}, department=OTHER)
+    assert 'id="download-pdf"' not in world.client().get(f"/documents/{mine}").text  # a text document
+    world.users()
+    dept, _ = world.login("部门甲")
+    assert dept.get(f"/documents/{mine}/annotated.pdf").status_code == 404  # not read from a PDF
+    assert dept.get(f"/documents/{theirs}/annotated.pdf").status_code == 404  # another department's
+    assert world.client().get(f"/documents/{mine}/annotated.pdf").status_code == 303  # nobody: a login first

@@ -76,16 +76,27 @@ def perf_slug(project: str) -> str:
     return hashlib.sha1(project.encode("utf-8")).hexdigest()[:8]
 
 
+def sentence_number(text: str, number: str) -> tuple[str, str, str]:
+    """``text`` split around ``number`` where it stands as a number of its own: the 0 of "收入 0
+    万元", never the 0 inside "2024", "10.5" or "1,203"; the first occurrence when it never stands
+    alone; ``(text, "", "")`` when it is not there at all. Every report and the web page mark a
+    sentence's number with this one helper."""
+    if not number:
+        return text, "", ""
+    alone = re.compile(r"(?<!\d)(?<!\d[.,])" + re.escape(number) + r"(?!\d)(?![.,]\d)")
+    m = alone.search(text)
+    pos = m.start() if m else text.find(number)
+    if pos < 0:
+        return text, "", ""
+    return text[:pos], number, text[pos + len(number) :]
+
+
 def sentence_parts(sentence: dict | None) -> tuple[str, str, str] | None:
-    """A finding's sentence split around its number: (before, number, after); None without one."""
+    """A finding's sentence split around its number (:func:`sentence_number`): (before, number,
+    after); None without a sentence."""
     if not sentence or not sentence.get("text"):
         return None
-    text = str(sentence["text"])
-    number = str(sentence.get("number") or "")
-    pos = text.find(number) if number else -1
-    if pos < 0:
-        return (text, "", "")
-    return (text[:pos], number, text[pos + len(number) :])
+    return sentence_number(str(sentence["text"]), str(sentence.get("number") or ""))
 
 
 def severity_name(severity: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, Mapping
 
 from juesuan.model import CellRef, CheckResult, Finding
 from juesuan.rules.fingerprint import fingerprint
@@ -75,6 +76,8 @@ class IssueRow:
     printed: Decimal | str | None = None
     difference: Decimal | str | None = None
     message: str = ""
+    decision: str = ""  # 处理意见: the review decision (status name, then the comment)
+    reply: str = ""  # 部门回复
 
     @property
     def page_text(self) -> str:
@@ -109,19 +112,33 @@ def _original(f: Finding) -> str:
     return "\n".join(c.value if c.value != "" else "（空）" for c in f.cells if c.table != NARRATIVE)
 
 
-def issue_rows(result: CheckResult, findings: list[Finding] | None = None) -> list[IssueRow]:
-    """The findings in report order (errors first), numbered from 1 as every report numbers them."""
+def decision_text(status_name: str, comment: str | None) -> str:
+    """处理意见 as the hand-back shows it: "确认问题：请更正合计数", or the status name alone."""
+    comment = (comment or "").strip()
+    return f"{status_name}：{comment}" if comment else status_name
+
+
+def issue_rows(
+    result: CheckResult, findings: list[Finding] | None = None, reviews: Mapping[str, Any] | None = None
+) -> list[IssueRow]:
+    """The findings in report order (errors first), numbered from 1 as every report numbers them.
+
+    ``reviews``: fingerprint → the finding's review (anything with ``status_name``, ``comment``
+    and ``reply``, such as :meth:`juesuan.store.Store.review_map`'s entries) fills 处理意见 and
+    部门回复; without it (the command line) both are left for the reviewer and the department."""
     labels = row_labels(result.document)
     findings = ordered_findings(result) if findings is None else findings
     out = []
     for n, f in enumerate(findings, start=1):
         cells = f.cells
+        fp = fingerprint(f)
+        review = reviews.get(fp) if reviews else None
         tables = [_readable(cell_table_name(c), "表格") for c in cells] or [_readable(table_name(t), "表格") for t in f.tables]
         out.append(
             IssueRow(
                 number=n,
                 finding=f,
-                fingerprint=fingerprint(f),
+                fingerprint=fp,
                 severity=severity_name(f.severity),
                 rule=f.rule,
                 # one table named once; several, one line per cell (beside its 行 and 列)
@@ -134,9 +151,11 @@ def issue_rows(result: CheckResult, findings: list[Finding] | None = None) -> li
                 printed=_number_or_text(f.printed),
                 difference=_number_or_text(f.difference),
                 message=f.message,
+                decision="" if review is None else decision_text(str(review.status_name), review.comment),
+                reply="" if review is None else (review.reply or ""),
             )
         )
     return out
 
 
-__all__ = ["DECISIONS", "ISSUE_HEADER", "ISSUE_SHEET", "IssueRow", "issue_rows"]
+__all__ = ["DECISIONS", "decision_text", "ISSUE_HEADER", "ISSUE_SHEET", "IssueRow", "issue_rows"]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
+from typing import Any, Mapping
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -139,7 +140,7 @@ def _lines(ws: Worksheet, row: int, ncols: int) -> int:
 
 
 def _write_issues(ws: Worksheet, rows: list[IssueRow], targets: list[str | None]) -> None:
-    """The 问题清单: one row per finding, the reviewer's and the department's columns left empty."""
+    """The 问题清单: one row per finding; 处理意见 and 部门回复 as recorded (empty when none is)."""
     _header(ws, ISSUE_HEADER, list(_ISSUE_WIDTHS))
     ws.row_dimensions[1].height = 22
     for i, r in enumerate(rows, start=2):
@@ -158,6 +159,10 @@ def _write_issues(ws: Worksheet, rows: list[IssueRow], targets: list[str | None]
         _put_value(ws, i, 10, r.printed)
         _put_value(ws, i, 11, r.difference)
         _put_text(ws, i, 12, r.message)
+        if r.decision:
+            _put_text(ws, i, 13, r.decision)
+        if r.reply:
+            _put_text(ws, i, 14, r.reply)
         for col in range(1, len(ISSUE_HEADER) + 1):
             ws.cell(row=i, column=col).alignment = _WRAP
         ws.row_dimensions[i].height = _LINE_HEIGHT * _lines(ws, i, len(ISSUE_HEADER))
@@ -194,12 +199,14 @@ def _write_issues(ws: Worksheet, rows: list[IssueRow], targets: list[str | None]
     print_setup(ws, "1:1")
 
 
-def render_xlsx(result: CheckResult) -> bytes:
+def render_xlsx(result: CheckResult, reviews: Mapping[str, Any] | None = None) -> bytes:
+    """The workbook; ``reviews`` (fingerprint → review, :func:`.issue_list.issue_rows`) fills the
+    问题清单's 处理意见 and 部门回复 — the web app's download passes the store's decisions."""
     doc = result.document
     findings = ordered_findings(result)
     grids = build_grids(result, findings)
     perf = build_perf_sections(result, findings)
-    issues = issue_rows(result, findings)
+    issues = issue_rows(result, findings, reviews)
 
     wb = Workbook()
     ws = wb.active

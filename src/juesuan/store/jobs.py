@@ -215,9 +215,13 @@ def jobs(
         return [_job(r) for r in conn.execute(q)]
 
 
-def counts(store: Any) -> dict[str, int]:
+def counts(store: Any, *, user_id: int | None = None) -> dict[str, int]:
+    """Jobs per status; only those ``user_id`` queued when given."""
+    q = select(S.jobs.c.status, func.count())
+    if user_id is not None:
+        q = q.where(S.jobs.c.user_id == user_id)
     with store.engine.connect() as conn:
-        got = dict(conn.execute(select(S.jobs.c.status, func.count()).group_by(S.jobs.c.status)).all())
+        got = dict(conn.execute(q.group_by(S.jobs.c.status)).all())
     return {s: int(got.get(s, 0)) for s in STATUSES}
 
 

@@ -275,6 +275,26 @@ def _by_region(conn, stmt) -> list[RegionTotal]:  # type: ignore[no-untyped-def]
     return out
 
 
+def queue_years(store: "Store", department_id: int | None = None) -> list[int]:
+    """The years of the stored documents, newest first; only this department's when given (what
+    a department user may filter by)."""
+    d = S.documents
+    q = select(d.c.year).where(d.c.year.is_not(None))
+    if department_id is not None:
+        q = q.where(d.c.department_id == department_id)
+    with store.engine.connect() as conn:
+        return sorted(conn.execute(q.distinct()).scalars(), reverse=True)
+
+
+def count_documents(store: "Store", department_id: int | None = None) -> int:
+    """How many documents are stored; only this department's when given."""
+    q = select(func.count()).select_from(S.documents)
+    if department_id is not None:
+        q = q.where(S.documents.c.department_id == department_id)
+    with store.engine.connect() as conn:
+        return int(conn.execute(q).scalar_one())
+
+
 def document_kind(store: "Store", document_id: int) -> str:
     """One stored document's kind (final | budget)."""
     with store.engine.connect() as conn:
@@ -359,6 +379,8 @@ def document_kinds(store: "Store", document_ids: list[int]) -> dict[int, str]:
 
 
 __all__ = [
+    "count_documents",
+    "queue_years",
     "KINDS",
     "SORTS",
     "STATUSES",

@@ -12,7 +12,8 @@ The workbench API of :class:`~juesuan.store.Store` (what the web pages are built
 * ``store.reply(document_id, fingerprint, text, user=None)`` — the department's reply (audited);
 * ``store.reviews(document_id)`` → ``[FindingReview]``: the document's findings (latest check)
   each with its effective decision (its own, else carried: ``carried_from`` names the version),
-  then the previous version's findings that are gone (``gone=True``, status ``fixed``);
+  then the previous version's findings that are gone (``gone=True``, status ``fixed``, their
+  decision there kept in ``previous_status``, comment, reply and who);
 * ``store.review_map(document_id)`` → ``{fingerprint: FindingReview}`` of the same;
 * ``store.set_status(document_id, status, user=None)``, ``store.document_status(document_id)``;
 * ``store.versions(document_id)`` → ``[VersionInfo]``; ``store.version_diff(a, b)`` →
@@ -86,10 +87,15 @@ class FindingReview:
     replied_at: datetime | None = None
     carried_from: int | None = None  # the earlier version whose decision this is; None: this one's
     gone: bool = False  # a finding of the previous version that this version no longer has
+    previous_status: str | None = None  # gone: its status in the previous version (its last decision)
 
     @property
     def status_name(self) -> str:
         return REVIEW_STATUSES.get(self.status, self.status)
+
+    @property
+    def previous_status_name(self) -> str:
+        return REVIEW_STATUSES.get(self.previous_status or "", self.previous_status or "")
 
     @property
     def carried(self) -> bool:
@@ -107,6 +113,7 @@ class FindingReview:
             "replied_at": None if self.replied_at is None else self.replied_at.isoformat(),
             "carried_from": self.carried_from,
             "gone": self.gone,
+            "previous_status": self.previous_status,
         }
 
 
@@ -243,7 +250,8 @@ class ReviewMethods:
                 if fp in seen:
                     continue
                 gone = FindingReview(fp, old.finding, "fixed", old.comment, old.reply, old.user_name,
-                                     old.decided_at, old.reply_user_name, old.replied_at, prev, True)  # fmt: skip
+                                     old.decided_at, old.reply_user_name, old.replied_at, prev, True,
+                                     old.status)  # fmt: skip
                 out.append(gone)
         return out
 

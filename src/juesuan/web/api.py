@@ -32,6 +32,7 @@ def review_fields(fingerprint: str, r: Any) -> dict[str, Any]:
         "reviewed_at": r.decided_at.isoformat() if r and r.decided_at else None,
         "carried_from": r.carried_from if r else None,
         "gone": bool(r and r.gone),
+        "previous_status": getattr(r, "previous_status", None) if r else None,
     }
 YEAR = Query(None, ge=1, le=9999, description="年度")
 
@@ -202,8 +203,9 @@ def register(app: FastAPI, ctx: WebContext) -> None:
         return {"user": None if u is None else u.to_dict()}
 
     @app.get("/api/departments", response_model=list[M.DepartmentOut], tags=["compare"], summary="部门列表")
-    def api_departments() -> Any:
-        return [d.to_dict() for d in st.departments()]
+    def api_departments(request: Request) -> Any:
+        own = visible_department(request)  # a department user: its own department only
+        return [d.to_dict() for d in st.departments() if own is None or d.id == own]
 
     @app.get("/api/compare", response_model=M.CompareOut, tags=["compare"], summary="部门比较")
     def api_compare(

@@ -106,6 +106,7 @@ class FindingOut(BaseModel):
     reviewed_at: Optional[str] = None
     carried_from: Optional[int] = Field(None, description="审核决定沿用自的早先版本（文档编号）")
     gone: bool = Field(False, description="上一版本的发现在本版本中已不存在（视为已整改）")
+    previous_status: Optional[str] = Field(None, description="gone 的发现在上一版本中的审核结论")
 
 
 class DepartmentOut(BaseModel):
@@ -193,6 +194,7 @@ class ReviewOut(BaseModel):
     replied_at: Optional[str]
     carried_from: Optional[int]
     gone: bool
+    previous_status: Optional[str] = Field(None, description="gone：上一版本中的审核结论")
 
 
 class DocumentStatusOut(BaseModel):

@@ -8,6 +8,9 @@ with nothing to do for a while ends, and :meth:`JobPool.notify` (called after ev
 starts threads again. Jobs are rows of ``jobs``: a server that stops loses none — when the next
 one starts, the jobs left ``running`` are queued again and the pool starts on them.
 
+A department user sees only the jobs it queued itself (the page, the counts and the API); every
+other role sees all.
+
 A request that waits (``?wait=1``) blocks on :meth:`JobPool.wait`, which a finishing job wakes.
 ``WebContext.after_job`` (when set, e.g. by the workbench) is called with ``(job, outcome)`` after
 each stored upload, in the worker thread.
@@ -162,6 +165,14 @@ def _batch_param(batch: str | None) -> str | None:
     return batch
 
 
+def own_jobs_of(request: Request) -> int | None:
+    """The user whose jobs alone a request may see: a department user's own; None: everyone's."""
+    from .auth import current_user
+
+    user = current_user(request)
+    return user.id if user is not None and user.role == "department" else None
+
+
 def _stop_with(app: FastAPI, pool: JobPool) -> None:
     """Stop the pool when the app's lifespan ends (wrapping whatever lifespan it has)."""
     from contextlib import asynccontextmanager
@@ -193,7 +204,8 @@ def register(app: FastAPI, ctx: WebContext) -> None:
         status: Optional[str] = Query(None, pattern="^(queued|running|done|failed)$"),
     ) -> Response:
         b = _batch_param(batch)
-        shown = J.jobs(st, batch=b, status=status, limit=500 if b else 200)
+        own = own_jobs_of(request)
+        shown = J.jobs(st, batch=b, status=status, limit=500 if b else 200, user_id=own)
         if b and not shown:
             raise http_error(404, "没有这次上传的任务。")
         if b and len(shown) == 1 and shown[0].status == J.DONE and shown[0].document_id:
@@ -203,25 +215,29 @@ def register(app: FastAPI, ctx: WebContext) -> None:
         busy = any(not j.finished for j in shown)
         return ctx.page(
             request, "jobs.html.j2", title="上传任务", jobs=shown, batch=b, busy=busy,
-            refresh=REFRESH_SECONDS if busy else 0, counts=J.counts(st), names=J.STATUS_NAMES, only=status,
+            refresh=REFRESH_SECONDS if busy else 0, counts=J.counts(st, user_id=own), names=J.STATUS_NAMES, only=status,
         )  # fmt: skip
 
     @app.get("/api/jobs", tags=["documents"], summary="上传任务列表")
     def api_jobs(
+        request: Request,
         batch: Optional[str] = Query(None, max_length=40, description="一次上传的批次号"),
         status: Optional[str] = Query(None, pattern="^(queued|running|done|failed)$", description="queued / running / done / failed"),
         limit: int = Query(200, ge=1, le=1000),
         offset: int = Query(0, ge=0, le=2**31 - 1),
     ) -> Any:
         """Upload jobs, newest first: status, file name, reason of a failure, document id when done."""
-        return [j.to_dict() for j in J.jobs(st, batch=_batch_param(batch), status=status, limit=limit, offset=offset)]
+        own = own_jobs_of(request)  # a department user: the jobs it queued
+        shown = J.jobs(st, batch=_batch_param(batch), status=status, limit=limit, offset=offset, user_id=own)
+        return [j.to_dict() for j in shown]
 
     @app.get("/api/jobs/{job_id}", tags=["documents"], summary="一个上传任务")
-    def api_job(job_id: int = PathParam(ge=1, le=MAX_ID, description="任务编号")) -> Any:
+    def api_job(request: Request, job_id: int = PathParam(ge=1, le=MAX_ID, description="任务编号")) -> Any:
         j = J.job(st, job_id)
-        if j is None:
+        own = own_jobs_of(request)
+        if j is None or (own is not None and j.user_id != own):
             raise http_error(404, f"没有编号为 {job_id} 的上传任务。")
         return JSONResponse(j.to_dict())
 
 
-__all__ = ["JobPool", "pool_of", "register"]
+__all__ = ["JobPool", "own_jobs_of", "pool_of", "register"]

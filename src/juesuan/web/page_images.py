@@ -6,7 +6,8 @@ else is 404. The page number is checked against the PDF, the scale is limited to
 point. The store keeps no boxes, so the first request for a document reads and checks the upload
 again in the worker process (the same caps as an upload) and keeps its findings' boxes by
 fingerprint for the next requests (a few documents at a time); a fingerprint that the current
-rules no longer produce gives the page without boxes.
+rules no longer produce gives the page without boxes. The annotated PDF download
+(:mod:`.downloads`) uses the same reading again (:func:`reread_result`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path as FilePath
 from fastapi import FastAPI, Path, Query
 from fastapi.responses import Response
 
+from ..model import CheckResult
 from ..report.annotate import Box
 from .context import WebContext, http_error, log
 from .settings import MAX_ID
@@ -26,15 +28,22 @@ MAX_PAGE = 10_000
 CACHED_DOCUMENTS = 8
 PNG = "image/png"
 
-_cache: "OrderedDict[str, dict[str, dict[int, list[Box]]]]" = OrderedDict()
+class _Reread:
+    """One document read and checked again: its result, and its findings' boxes once asked for."""
+
+    __slots__ = ("result", "boxes")
+
+    def __init__(self, result: "CheckResult | None") -> None:
+        self.result = result
+        self.boxes: dict[str, dict[int, list[Box]]] | None = None
+
+
+_cache: "OrderedDict[str, _Reread]" = OrderedDict()
 _lock = threading.Lock()
 
 
-def _read_boxes(ctx: WebContext, path: FilePath, shown: str) -> dict[str, dict[int, list[Box]]]:
-    """Fingerprint → boxes by page, from reading and checking the upload again in the worker."""
-    from ..report.annotate import locate, shown_boxes
-    from ..report.common import ordered_findings
-    from ..rules.fingerprint import fingerprint
+def _read_again(ctx: WebContext, path: FilePath, shown: str) -> "CheckResult | None":
+    """The upload read and checked again in the worker (the same caps as an upload)."""
     from . import worker
 
     checker = ctx.store.checker if ctx.store.rules_version is not None else None
@@ -47,25 +56,45 @@ def _read_boxes(ctx: WebContext, path: FilePath, shown: str) -> dict[str, dict[i
     finally:
         ctx.reading_slots.release()
     if job.kind != worker.OK or job.result is None:
-        log.warning("page image: reading %s again failed (%s)", shown, job.kind)
-        return {}
-    findings = ordered_findings(job.result)
-    marks = locate(job.result, findings)
-    boxes = shown_boxes(path, marks)
-    return {fingerprint(m.finding): boxes.get(m.number, {}) for m in marks}
+        log.warning("reading %s again failed (%s)", shown, job.kind)
+        return None
+    return job.result
 
 
-def finding_boxes(ctx: WebContext, sha: str, path: FilePath, shown: str) -> dict[str, dict[int, list[Box]]]:
+def _entry(ctx: WebContext, sha: str, path: FilePath, shown: str) -> _Reread:
     with _lock:
         if sha in _cache:
             _cache.move_to_end(sha)
             return _cache[sha]
-    found = _read_boxes(ctx, path, shown)
+    entry = _Reread(_read_again(ctx, path, shown))
     with _lock:
-        _cache[sha] = found
+        _cache[sha] = entry
         while len(_cache) > CACHED_DOCUMENTS:
             _cache.popitem(last=False)
-    return found
+    return entry
+
+
+def reread_result(ctx: WebContext, sha: str, path: FilePath, shown: str) -> "CheckResult | None":
+    """The kept upload ``path`` (of content ``sha``) read and checked again, with the boxes of
+    its facts (the store keeps none); kept for the next requests. None when reading failed."""
+    return _entry(ctx, sha, path, shown).result
+
+
+def finding_boxes(ctx: WebContext, sha: str, path: FilePath, shown: str) -> dict[str, dict[int, list[Box]]]:
+    """Fingerprint → the finding's boxes by page, as the annotated PDF draws them."""
+    from ..report.annotate import locate, shown_boxes
+    from ..report.common import ordered_findings
+    from ..rules.fingerprint import fingerprint
+
+    entry = _entry(ctx, sha, path, shown)
+    if entry.boxes is None:
+        found: dict[str, dict[int, list[Box]]] = {}
+        if entry.result is not None:
+            marks = locate(entry.result, ordered_findings(entry.result))
+            boxes = shown_boxes(path, marks)
+            found = {fingerprint(m.finding): boxes.get(m.number, {}) for m in marks}
+        entry.boxes = found
+    return entry.boxes
 
 
 def register(app: FastAPI, ctx: WebContext) -> None:
@@ -99,4 +128,4 @@ def register(app: FastAPI, ctx: WebContext) -> None:
         )
 
 
-__all__ = ["finding_boxes", "register"]
+__all__ = ["finding_boxes", "register", "reread_result"]

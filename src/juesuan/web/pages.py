@@ -12,7 +12,19 @@ from .context import WebContext, http_error, valid_department_keys
 from .settings import MAX_ID, MAX_OFFSET
 from .uploads import do_upload, submit
 from .auth import after_upload, visible_department
-from ..store.queue import KINDS, SORTS, STATUSES, QueueQuery, document_kind, document_scope, queue_page, series_figures
+from .downloads import kept_pdf
+from ..store.queue import (
+    KINDS,
+    SORTS,
+    STATUSES,
+    QueueQuery,
+    count_documents,
+    document_kind,
+    document_scope,
+    queue_page,
+    queue_years,
+    series_figures,
+)
 from .views import (
     SEVERITIES,
     build_grids,
@@ -20,6 +32,7 @@ from .views import (
     cell_marks,
     finding_page,
     finding_views,
+    gone_views,
     is_narrative,
     is_rounding,
     metric_rows,
@@ -152,7 +165,7 @@ def register(app: FastAPI, ctx: WebContext) -> None:
             limit=page.query.limit,
             params=params,
             url=lambda **changes: query_url("/", params, **changes),
-            years=st.years(),
+            years=queue_years(st, query.department_id),
             kinds=KINDS,
             statuses=STATUSES,
             sorts=SORTS,
@@ -241,6 +254,8 @@ def register(app: FastAPI, ctx: WebContext) -> None:
             rounding={v.number for v in views if is_rounding(v.finding)},
             pages={v.number: finding_page(v.finding) for v in views} if d.format == "pdf" else {},
             reviews=reviews,
+            gone=gone_views(st, document_id),
+            annotated_pdf=kept_pdf(ctx, d) is not None,
             review_form=ctx.has_template("_review.html.j2"),
             doc_status=status_of(st, document_id),
             can_set_status=can_set_status,
@@ -332,12 +347,16 @@ def register(app: FastAPI, ctx: WebContext) -> None:
     @app.get("/downloads", response_class=HTMLResponse, include_in_schema=False)
     def downloads_page(request: Request, offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> HTMLResponse:
         limit = 200
+        own = visible_department(request)  # a department user: its own documents only
+        docs = st.documents(department=own, limit=limit, offset=offset)
         return ctx.page(
             request,
             "downloads.html.j2",
             title="下载",
-            docs=st.documents(limit=limit, offset=offset),
-            total=st.count_documents(),
+            docs=docs,
+            annotated={x.id for x in docs if kept_pdf(ctx, x) is not None},
+            total=count_documents(st, own),
+            bulk=own is None,  # every document's facts/findings: not for a department user
             offset=offset,
             limit=limit,
         )

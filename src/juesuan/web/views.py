@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from decimal import Decimal
@@ -15,6 +14,7 @@ from ..report.common import (
     format_amount,
     row_labels,
     severity_name,
+    sentence_number,
     severity_rank,
     table_name,
     to_decimal,
@@ -32,6 +32,7 @@ __all__ = [
     "cell_marks",
     "finding_page",
     "finding_views",
+    "gone_views",
     "is_narrative",
     "is_rounding",
     "metric_rows",
@@ -82,27 +83,15 @@ def build_perf(doc: Document, findings: list[Finding]) -> list[PerfSection]:
 def finding_views(
     doc: Document, findings: list[Finding], grids: list[TableGrid], perf: list[PerfSection] | None = None
 ) -> list[FindingView]:
-    """The findings as the HTML report shows them, linked to the page's table grids and 绩效 sections."""
+    """The findings as the HTML report shows them (the sentence's number marked where it stands
+    alone, :func:`~juesuan.report.common.sentence_number`), linked to the page's table grids and
+    绩效 sections."""
     views = report_finding_views(findings, grids, row_labels(doc), perf)
     for v in views:  # a row key is shown only when it is a printed classification code
         for c in v.cells:
             if c.row and not c.row.isdigit():
                 c.row = ""
-        if v.sentence is not None and v.sentence.number:
-            v.sentence.before, v.sentence.number, v.sentence.after = sentence_number(
-                v.sentence.before + v.sentence.number + v.sentence.after, v.sentence.number
-            )
     return views
-
-
-def sentence_number(text: str, number: str) -> tuple[str, str, str]:
-    """``text`` split around ``number`` where it stands as a number of its own (the 0 of "收入 0
-    万元", not the 0 in "2024"); the first occurrence when it never does."""
-    m = re.search(r"(?<![\d.])" + re.escape(number) + r"(?![\d])", text)
-    pos = m.start() if m else text.find(number)
-    if pos < 0:
-        return text, "", ""
-    return text[:pos], number, text[pos + len(number) :]
 
 
 def _family(f: Finding) -> str:
@@ -305,6 +294,48 @@ def review_views(store: Any, document_id: int, views: list[FindingView]) -> dict
             rv.carried_from = getattr(d, "carried_from", None)
         rv.status_name = REVIEW_STATUS_NAMES.get(rv.status, rv.status)
         out[v.number] = rv
+    return out
+
+
+@dataclass(slots=True)
+class GoneView:
+    """A finding of the previous version that this version no longer has (已整改), with the
+    decision it last had there."""
+
+    fingerprint: str
+    rule: str
+    severity: str
+    severity_name: str
+    title: str
+    message: str
+    tables: str  # the tables' Chinese names
+    last_status: str  # the previous version's status key ("open" when never decided)
+    last_status_name: str
+    comment: str | None
+    reply: str | None
+    user_name: str | None
+    from_document: int | None
+
+
+def gone_views(store: Any, document_id: int) -> list[GoneView]:
+    """The previous version's findings gone from this one (``Store.reviews`` entries with
+    ``gone=True``), errors first."""
+    fn = getattr(store, "reviews", None)
+    if not callable(fn):
+        return []
+    try:
+        entries = [r for r in fn(document_id) if r.gone]
+    except KeyError:
+        return []
+    out = []
+    for r in sorted(entries, key=lambda r: severity_rank(r.finding.severity)):
+        f = r.finding
+        last = r.previous_status or "open"
+        out.append(GoneView(
+            r.fingerprint, f.rule, f.severity, severity_name(f.severity), f.title, f.message,
+            "、".join(dict.fromkeys(table_name(t) for t in (f.tables or [c.table for c in f.cells]))),
+            last, REVIEW_STATUS_NAMES.get(last, last), r.comment, r.reply, r.user_name, r.carried_from,
+        ))  # fmt: skip
     return out
 
 

@@ -63,7 +63,7 @@ def doc_id(response) -> int:  # type: ignore[no-untyped-def]
 def test_upload_then_findings_page(client: TestClient, tmp_path: Path) -> None:
     need_corpus()
     home = client.get("/")
-    assert home.status_code == 200 and "上传决算公开文件" in home.text
+    assert home.status_code == 200 and "上传预决算公开文件" in home.text
     assert 'src="/static/app.js"' in home.text and "cdn" not in home.text.lower()
     r = upload(client, CORPUS_TEXTS[0], name="../../我的 文件.txt")
     i = doc_id(r)

@@ -97,7 +97,7 @@ def test_upload_findings_cell_compare_download(server: str, browser, tmp_path: P
 
     # 1. upload a text document; the page lands on its findings
     page.goto(server + "/")
-    expect(page.locator("h1")).to_have_text("上传决算公开文件")
+    expect(page.locator("h1")).to_have_text("上传预决算公开文件")
     page.set_input_files("#file", str(CORPUS_TEXTS[1]))
     page.click("#upload-button")
     page.wait_for_url("**/documents/*")

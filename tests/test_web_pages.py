@@ -298,7 +298,7 @@ def test_queue_page_filters_and_totals(web) -> None:  # type: ignore[no-untyped-
     client, st = web
     _store_pair(st)
     home = client.get("/").text
-    assert "上传决算公开文件" in home and home.count("<tr data-id=") == 3
+    assert "上传预决算公开文件" in home and home.count("<tr data-id=") == 3
     budget_only = client.get("/", params={"kind": "budget"}).text
     assert budget_only.count("<tr data-id=") == 1 and 'data-kind="budget"' in budget_only
     with_errors = client.get("/", params={"errors": "1", "sort": "errors"}).text

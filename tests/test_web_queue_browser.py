@@ -111,7 +111,7 @@ def test_queue_filter_sort_page(server: str, browser, stored) -> None:  # type: 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page, errors = _page(browser)
     page.goto(server + "/")
-    expect(page.locator("h1")).to_have_text("上传决算公开文件")  # the upload form stays on top
+    expect(page.locator("h1")).to_have_text("上传预决算公开文件")  # the upload form stays on top
     everything = _rows(page)
     assert len(everything) == stored["count"]
     expect(page.locator("#totals-rule tbody tr").first).to_be_visible()

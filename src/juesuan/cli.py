@@ -66,7 +66,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
     help=t(
-        "juesuan —— 部门决算公开文件的读取与审核。退出码：0 无问题，1 有发现，2 输入无法使用，3 内部错误。",
+        "juesuan —— 部门预决算公开文件的读取、审核与编写。退出码：0 无问题，1 有发现，2 输入无法使用，3 内部错误。",
         "juesuan — read and check department final-accounts disclosures (部门决算公开). "
         "Exit codes: 0 clean, 1 findings, 2 input unusable, 3 internal error.",
     ),

@@ -12,24 +12,11 @@ from test_report import HOSTILE, sample_result
 from juesuan.report import render
 from juesuan.report.common import cell_id
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from browser import MARKS, chromium
+
 SCREENSHOT = Path(os.environ.get("JUESUAN_REPORT_SCREENSHOT", "/tmp/report.png"))
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} not found: install Debian's chromium package (make system-deps)",
-    ),
-]
+pytestmark = MARKS
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="python package playwright not installed"
@@ -38,10 +25,8 @@ sync_api = pytest.importorskip(
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture()

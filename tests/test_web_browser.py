@@ -9,40 +9,17 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 from test_store import CORPUS, CORPUS_TEXTS, fake_check
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from browser import MARKS, chromium, live_server
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason=f"{CHROMIUM} not found: install Debian's chromium package (make system-deps)",
-    ),
-]
+pytestmark = MARKS
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="python package playwright not installed")
 uvicorn = pytest.importorskip("uvicorn", reason="uvicorn not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -55,27 +32,15 @@ def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
     tmp = tmp_path_factory.mktemp("e2e")
     st = open_store(f"sqlite:///{tmp / 'e2e.db'}", checker=fake_check, rules_version="e2e-1")
     app = create_app(store=st, upload_dir=tmp / "uploads")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(app) as base:
+        yield base
     st.close()
 
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_upload_findings_cell_compare_download(server: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

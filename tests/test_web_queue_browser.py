@@ -12,18 +12,13 @@ import os
 import re
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
 from test_store import CORPUS, CORPUS_TEXTS
-from test_web_browser import ARGS, CHROMIUM, _free_port
+from browser import MARKS, chromium, live_server
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not found (make system-deps)"),
-]
+pytestmark = MARKS
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="python package playwright not installed")
 uvicorn = pytest.importorskip("uvicorn", reason="uvicorn not installed")
@@ -68,27 +63,15 @@ def server(stored: dict[str, object]):  # type: ignore[no-untyped-def]
 
     st = open_store(str(stored["db"]))
     app = create_app(store=st, upload_dir=Path(str(stored["tmp"])) / "uploads")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(app) as base:
+        yield base
     st.close()
 
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _page(browser, width: int = 1280, height: int = 900):  # type: ignore[no-untyped-def]

@@ -15,9 +15,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
-import threading
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,24 +25,13 @@ from test_store import CORPUS, CORPUS_TEXTS, fake_check, hand_document
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]  # fmt: skip
+from browser import MARKS, chromium, live_server  # noqa: E402
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} not found: install Debian's chromium"),
-]
+pytestmark = MARKS
 sync_api = pytest.importorskip("playwright.sync_api", reason="python package playwright not installed")
 uvicorn = pytest.importorskip("uvicorn", reason="uvicorn not installed")
 
 PASSWORDS = {"审核员": "review-pass-1", "部门甲": "dept-pass-11"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -59,27 +45,15 @@ def world(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
     url = f"sqlite:///{tmp / 'wb.db'}"
     st = open_store(url, checker=fake_check, rules_version="wb-e2e-1")
     app = create_app(store=st, upload_dir=tmp / "uploads")
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "store": st, "url": url, "tmp": tmp}
-    srv.should_exit = True
-    thread.join(10)
+    with live_server(app) as base:
+        yield {"base": base, "store": st, "url": url, "tmp": tmp}
     st.close()
 
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def juesuan(*args: str, input: str | None = None) -> str:

@@ -305,6 +305,35 @@ def test_three_public_vertical_with_prior_year(prior_first, vals) -> None:  # ty
     assert _facts(out) == {(k, c): src[c][k] for k in now for c in cols}
 
 
+@SETTINGS
+@given(prior_first=st.booleans(), horizontal=st.booleans(), vals=st.lists(amounts, min_size=8, max_size=8))
+def test_three_public_columns_headed_by_year(prior_first, horizontal, vals) -> None:  # type: ignore[no-untyped-def]
+    """Central and many provincial budgets head the 三公 value columns by year (2025年预算数 |
+    2026年预算数): the document's year is ``budget``, the year before ``prior_budget``."""
+    year = 2026
+    o1, p1, r1, e1, o2, p2, r2, e2 = vals
+
+    def three(o, p, r, e):  # type: ignore[no-untyped-def]
+        return {"total": o + p + r + e, "overseas": o, "vehicle": p + r, "vehicle_purchase": p,
+                "vehicle_operation": r, "reception": e}
+
+    src = {"prior_budget": three(o1, p1, r1, e1), "budget": three(o2, p2, r2, e2)}
+    cols = ["prior_budget", "budget"] if prior_first else ["budget", "prior_budget"]
+    head = {"prior_budget": f"{year - 1}年预算数", "budget": f"{year}年预算数"}
+    keys = ["total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"]
+    if horizontal:  # {year}年预算数 {合计, 因公出国, 公务用车 {小计, 购置费, 运行费}, 公务接待费} × 2
+        rows = [sum(([head[c], "", "", "", "", ""] for c in cols), []),
+                ["合计", "因公出国（境）费", "公务用车购置及运行费", "", "", "公务接待费"] * 2,
+                ["", "", "小计", "购置费", "运行费", ""] * 2,
+                [_fmt(src[c][k]) for c in cols for k in keys]]
+    else:
+        labels = {"total": "合计", "overseas": "1.因公出国（境）费", "vehicle": "2.公务用车购置及运行费",
+                  "vehicle_purchase": "其中：公务用车购置费", "vehicle_operation": "公务用车运行费", "reception": "3.公务接待费"}
+        rows = [["项目", *(head[c] for c in cols)]] + [[labels[k], *(_fmt(src[c][k]) for c in cols)] for k in keys]
+    out = read_budget("budget_three_public", _grid("一般公共预算“三公”经费支出表", rows), year)
+    assert _facts(out) == {(k, c): src[c][k] for k in keys for c in cols}
+
+
 # --------------------------------------------------------------------------- 政府采购, 绩效目标
 
 

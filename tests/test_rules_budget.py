@@ -149,3 +149,21 @@ def test_missing_required_table_and_nothing_read():
 def test_budget_kind_is_an_info():
     found = [f for f in check(example_document(ex(meta=BUDGET))).findings if f.rule == "JS-KD-001"]
     assert [f.severity for f in found] == ["info"]
+
+
+def test_printed_rates_are_not_summed_over_the_hierarchy_but_amount_extras_are():
+    """A 一般公共预算支出表 that prints 上年执行数 and 增减额/增减% columns beside the year's amounts:
+    the amounts (incl. 上年执行数, 增减额) add up over 类/款/项, the percentages do not."""
+    cells = []
+    for row, total, prior, pct in (("total", "110.00", "100.00", "10.00"), ("208", "110.00", "100.00", "10.00"),
+                                   ("20801", "110.00", "100.00", "10.00"), ("2080101", "60.00", "50.00", "20.00"),
+                                   ("2080102", "50.00", "50.00", "0.00")):
+        cells += [f"budget_gpb_expenditure/{row}/total={total}", f"budget_gpb_expenditure/{row}/extra.2025年执行数={prior}",
+                  f"budget_gpb_expenditure/{row}/extra.增减%={pct}"]
+    def sums(cells):  # type: ignore[no-untyped-def]
+        return [f for f in _bg(check(_doc(cells))) if f.rule != "JS-BG-030"]  # (the other tables are not given)
+
+    assert sums(cells) == []
+    wrong = [c.replace("2080102/extra.2025年执行数=50.00", "2080102/extra.2025年执行数=51.00") for c in cells]
+    found = sums(wrong)
+    assert found and any(c.row == "2080102" and c.column == "extra.2025年执行数" for f in found for c in f.cells)

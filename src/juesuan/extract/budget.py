@@ -15,7 +15,7 @@ import re
 
 from ..model import Grid
 from . import labels as L
-from .budget_labels import BUDGET_THREE_PUBLIC, CODED_VOCAB
+from .budget_labels import CODED_VOCAB, three_public_columns
 from .budget_lists import read_one_row, read_performance, read_procurement
 from .budget_summary import read_budget_summary, read_income_list
 from .builder import Extracted
@@ -149,7 +149,7 @@ def read_budget(tid: str, grid: Grid, year: int | None) -> Extracted:
     if tid in ("budget_summary", "budget_fiscal_summary"):
         return read_budget_summary(tid, grid, year)
     if tid == "budget_three_public":
-        return read_three_public(tid, grid, BUDGET_THREE_PUBLIC)
+        return read_three_public(tid, grid, three_public_columns(year))
     if tid == "budget_procurement":
         return read_procurement(tid, grid)
     if tid == "budget_performance":

@@ -9,6 +9,8 @@ argument; nothing here knows a region or a department.
 
 from __future__ import annotations
 
+import re
+
 from . import labels as L
 from .headers import ColumnVocab
 from .three_public import ValueColumns
@@ -95,6 +97,36 @@ BUDGET_THREE_PUBLIC = ValueColumns(
     default="budget",
     pair=("prior_budget", "budget"),
 )
+
+_YEAR_HEAD = re.compile(r"^(20\d{2})年度?")
+_YEAR_WORDS = ("预算数", "预算", "执行数", "预算执行数", "决算数", "")
+
+
+def three_public_columns(year: int | None) -> ValueColumns:
+    """The budget 三公 value columns of a document of ``year``: besides 本年/上年预算数, columns
+    headed by year — "2026年预算数" is the year's ``budget``, "2025年预算数" ``prior_budget``,
+    "2025年执行数/决算数" ``prior_final``; a column of any other year is not read as a value."""
+    if year is None:
+        return BUDGET_THREE_PUBLIC
+
+    def column_of(text: str) -> str | None:
+        t = text.replace(" ", "")
+        m = _YEAR_HEAD.match(t)
+        if not m:
+            return three_public_column(t)
+        y, rest = int(m.group(1)), t[m.end():]
+        if y == year and ("预算" in rest or not rest):
+            return "budget"
+        if y == year - 1:
+            if "决算" in rest or "执行" in rest:
+                return "prior_final"
+            return "prior_budget" if ("预算" in rest or not rest) else None
+        return None
+
+    words = BUDGET_THREE_PUBLIC.words + tuple(
+        f"{y}{d}{w}" for y in (year - 1, year) for d in ("年", "年度") for w in _YEAR_WORDS
+    )
+    return ValueColumns(column_of, words, default="budget", pair=("prior_budget", "budget"))
 
 
 # ---------------------------------------------------------------- two-sided summaries

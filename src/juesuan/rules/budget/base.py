@@ -42,6 +42,14 @@ def budget_table_name(table: str) -> str:
     return table_name(table)  # the budget tables' Chinese names are in model.TABLE_NAMES_ZH
 
 
+_RATE_WORDS = ("%", "％", "率", "幅度", "百分比")
+
+
+def additive(column: str) -> bool:
+    """Whether a column's values add up over rows: amounts do; a printed rate (增减%, 增长率) does not."""
+    return not (column.startswith("extra.") and any(w in column for w in _RATE_WORDS))
+
+
 def is_budget(ctx: Context) -> bool:
     return ctx.doc.kind == "budget"
 

@@ -13,6 +13,7 @@ from typing import Iterator
 from ..engine import Context, Identity, Rule, ex
 from .base import (
     BUDGET_KINDS,
+    additive,
     CODED_TABLES,
     EXPENDITURE_PARTS,
     FUNCTION_TABLES,
@@ -65,7 +66,7 @@ def _parent_sums(ctx: Context, digits: int) -> Iterator[Identity]:
     for t in CODED_TABLES:
         if not ctx.has_data(t):
             continue
-        cols = columns(ctx, t)
+        cols = [c for c in columns(ctx, t) if additive(c)]
         for code in ctx.coded_rows(t):
             children = ctx.roots_under(t, code) if len(code) == digits else []
             for col in cols if children else ():
@@ -85,7 +86,7 @@ def _total_sums(ctx: Context) -> Iterator[Identity]:
         roots = ctx.roots_under(t, "") if ctx.has_data(t) else []
         if not roots or not ctx.has_row(t, "total"):
             continue
-        for col in columns(ctx, t):
+        for col in (c for c in columns(ctx, t) if additive(c)):
             yield named(ctx, Identity((t, "total", col), [(1, (t, r, col)) for r in roots], whole=(t,)))
 
 

@@ -92,6 +92,8 @@ _VOCAB: list[tuple[str, str]] = [
     (r"政府采购预算(?:总额|合计)?", "政府采购.合计"),
     (r"涉及(?:项目)?(?:预算)?资金|项目预算资金", "绩效目标.资金"),
 ]
+# a 政府采购 part named bare after the total ("其中：货物10万元，工程0万元，服务20万元")
+_PROCUREMENT_PART = re.compile(r"(货物|工程|服务)类?(?:采购)?(?:预算)?(?:为|是)?$")
 _MENTION = re.compile("|".join(f"(?P<v{i}>{p})" for i, (p, _) in enumerate(_VOCAB)))
 _PERF_COUNT = re.compile(r"绩效目标的?项目(?:共)?" + _NUM + "个")
 
@@ -248,6 +250,8 @@ def _read_sentence(
                 before = clause[: nm.start()]
                 if _YEAR.search(before) and ("执行" in before or (year and any(int(y) < year for y in _YEAR.findall(before)))):
                     subject = named + _qualifier(before, year)
+            elif last is not None and last.startswith("政府采购") and (part := _PROCUREMENT_PART.search(clause[: nm.start()])):
+                subject = f"政府采购.{part.group(1)}"  # "政府采购预算30万元，其中：货物10万元，工程0万元…"
             elif item is not None or last is not None:
                 subject = (item or last or "").split("@")[0] + _qualifier(clause[: nm.start()], year)
             else:

@@ -19,7 +19,7 @@ _UNIT = re.compile(r"单位[:：]\s*(万元|元|千元|亿元)")
 _PAGE_FURNITURE = re.compile(
     r"^(第?\s*[-—]?\s*\d{1,4}\s*[-—]?\s*页?|续表.*|[-—]\s*\d+\s*[-—]|\d+\s*/\s*\d+)$"
 )
-_TITLE_HINT = re.compile(r"(决算|预算|自评|统计|情况|明细).{0,12}表\s*(\(.*\)|（.*）)?$")
+_TITLE_HINT = re.compile(r"(决算|预算|自评|统计|情况|明细|收支总|收入总|支出总|三公).{0,12}表\s*(\(.*\)|（.*）)?$")
 
 PREAMBLE_WINDOW = 8  # text lines looked at before a grid for its title/number/unit
 

@@ -612,3 +612,25 @@ def test_running_cost_one_amount_column(head) -> None:  # type: ignore[no-untype
     assert _facts(out) == {("total", "amount"): Decimal(15), ("302", "amount"): Decimal(15),
                            ("30201", "amount"): Decimal(10), ("30205", "amount"): Decimal(5)}
     assert out.columns == ["amount"]
+
+
+@SETTINGS
+@given(vals=st.lists(amounts, min_size=2, max_size=2), budget=st.booleans())
+def test_unnamed_empty_column_and_code_in_the_name_cell(vals, budget) -> None:  # type: ignore[no-untyped-def]
+    """A borderless page's column finder may leave an empty, unnamed column between the names and
+    the amounts, and put a class line's code and name together in the name column: the amounts are
+    still read under their headers, and the class line by its code."""
+    from juesuan.extract.coded import read_coded
+
+    basic, project = vals
+    total = basic + project
+    rows = [["", "科目编码科目名称", "", "合计", "基本支出", "项目支出"],
+            ["", "合计", "", _fmt(total), _fmt(basic), _fmt(project)],
+            ["", "201 一般公共服务支出", "", _fmt(total), _fmt(basic), _fmt(project)],
+            ["20101", "人大事务", "", _fmt(total), _fmt(basic), _fmt(project)]]
+    if budget:
+        out = read_budget("budget_expenditure", _grid("部门支出总表", rows), 2024)
+    else:
+        out = read_coded("gpb_expenditure", _grid("一般公共预算财政拨款支出决算表", rows))
+    want = {(r, c): v for r in ("total", "201", "20101") for c, v in (("total", total), ("basic", basic), ("project", project))}
+    assert _facts(out) == want

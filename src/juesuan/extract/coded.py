@@ -60,6 +60,12 @@ def _split_code(cells: list[Cell], ncode: int) -> tuple[str, str, int] | None:
     if m and _CODE.match(m.group(1).replace(" ", "")):
         # code and name in one cell; the next cell is already an amount
         return m.group(1).replace(" ", ""), m.group(2).strip(), 1
+    if not first and ncode == 1 and len(cells) > 2:
+        # the code column empty and "201 一般公共服务支出" in the name column (a class line printed
+        # indented, or a borderless page whose column finder put code and name together)
+        m = _CODE_AND_NAME.match(cells[1].text.strip())
+        if m and _CODE.match(m.group(1).replace(" ", "")):
+            return m.group(1).replace(" ", ""), m.group(2).strip(), 2
     return None
 
 
@@ -102,8 +108,8 @@ def _header_keys(
     keys = column_keys(table, paths, vocab)
     printed = {i for _, cells, _, _, f in body if f == first for i, c in enumerate(cells[first:width]) if c.text.strip()}
     for i, (path, key) in enumerate(zip(paths, keys)):
-        if key is None and not (path and ("行次" in path[-1] or "栏次" in path[-1])):
-            return None  # a column the header does not name
+        if key is None and i in printed and not (path and ("行次" in path[-1] or "栏次" in path[-1])):
+            return None  # a column the header does not name, with values in it (an unnamed empty column is skipped)
         if key is not None and is_label_path(path) and i in printed:
             return None  # the header's label columns sit over amounts: it is misaligned
     if not any(k and not k.startswith("extra.") for k in keys):

@@ -197,16 +197,7 @@ def three_public(rnd: random.Random, doc: Doc, number: int) -> None:
     note(doc, "three_public")
 
 
-from juesuan.author.layouts import INCOME_LINES, summary_tail  # noqa: E402  (the summary's income lines as printed)
-
-
-def _ordinal(n: int) -> str:
-    numerals = "一二三四五六七八九十"
-    if n <= 10:
-        return numerals[n - 1]
-    if n < 20:
-        return "十" + numerals[n - 11]
-    return "二十" + (numerals[n - 21] if n > 20 else "")
+from juesuan.author.layouts import INCOME_LINES, _ordinal, summary_tail  # noqa: E402  (the summary's income lines as printed)
 
 
 def summary(rnd: random.Random, doc: Doc, number: int, fiscal: bool = False) -> None:

@@ -2,7 +2,7 @@
 
     from juesuan.store.queue import QueueQuery, queue_page
 
-    page = queue_page(store, QueueQuery(search="普陀", kind="final", has_errors=True, sort="errors"))
+    page = queue_page(store, QueueQuery(search="区", kind="final", has_errors=True, sort="errors"))
     page.items          # [QueueItem]: the documents of this page (document, kind, status)
     page.total          # how many documents match, across every page
     page.by_rule        # [RuleTotal]: findings of the matching documents' latest checks, per rule
